@@ -1,0 +1,202 @@
+"""Raw extract contract v1: the tables, columns and types a CRM extract must have.
+
+This module is the single source of truth for the contract. The loader validates
+against it, the generator writes it, and docs/raw_extracts.md describes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONTRACT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # one of: id, text, enum, timestamp, date, number, boolean
+    required: bool = True
+    enum: tuple[str, ...] = ()
+    references: str | None = None  # parent table whose primary key this column holds
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    primary_key: str
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        """Columns the file must contain (every contract column, nullable or not)."""
+        return self.column_names
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+ROLES = ("marketing", "sdr", "ae", "cs", "am", "manager", "system")
+SEGMENTS = ("smb", "mid_market", "enterprise")
+SOURCES = (
+    "inbound_form",
+    "demo_request",
+    "chat",
+    "event",
+    "content",
+    "outbound",
+    "partner",
+    "referral",
+    "other",
+)
+INTENT_LEVELS = ("high", "medium", "low")
+FUNNEL_STAGES = (
+    "inquiry",
+    "mql",
+    "sal",
+    "sql",
+    "opportunity",
+    "closed_won",
+    "onboarding",
+    "adoption",
+    "renewal",
+)
+CLOSING_STAGES = ("recycled", "closed_lost", "disqualified", "churned")
+STAGES = FUNNEL_STAGES + CLOSING_STAGES
+ASSIGNMENT_METHODS = ("rule", "round_robin", "manual", "escalation")
+ACTIVITY_TYPES = ("call", "email", "meeting", "sms", "social", "chat", "milestone")
+DIRECTIONS = ("outbound", "inbound", "internal")
+RENEWAL_STATUSES = ("renewed", "churned", "open")
+SIGNAL_TYPES = (
+    "usage_drop",
+    "support_escalation",
+    "champion_left",
+    "payment_risk",
+    "low_nps",
+    "other",
+)
+SEVERITIES = ("low", "medium", "high")
+
+TRUE_WORDS = ("true", "1", "yes")
+FALSE_WORDS = ("false", "0", "no")
+
+
+def _id(name: str, references: str | None = None, required: bool = True) -> Column:
+    return Column(name, "id", required=required, references=references)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "users",
+        "user_id",
+        (
+            _id("user_id"),
+            Column("full_name", "text", required=False),
+            Column("email", "text", required=False),
+            Column("role", "enum", enum=ROLES),
+            Column("team", "text", required=False),
+            _id("manager_id", references="users", required=False),
+            Column("territory", "text", required=False),
+            Column("is_active", "boolean"),
+        ),
+    ),
+    Table(
+        "accounts",
+        "account_id",
+        (
+            _id("account_id"),
+            Column("account_name", "text", required=False),
+            Column("segment", "enum", enum=SEGMENTS),
+            Column("territory", "text"),
+            Column("industry", "text", required=False),
+            Column("created_at", "timestamp"),
+        ),
+    ),
+    Table(
+        "journeys",
+        "journey_id",
+        (
+            _id("journey_id"),
+            _id("account_id", references="accounts"),
+            Column("created_at", "timestamp"),
+            Column("source", "enum", enum=SOURCES),
+            Column("intent_level", "enum", enum=INTENT_LEVELS),
+            Column("segment", "enum", required=False, enum=SEGMENTS),
+            Column("territory", "text", required=False),
+            Column("product_line", "text", required=False),
+        ),
+    ),
+    Table(
+        "stage_events",
+        "event_id",
+        (
+            _id("event_id"),
+            _id("journey_id", references="journeys"),
+            Column("stage", "enum", enum=STAGES),
+            Column("occurred_at", "timestamp"),
+            _id("owner_id", references="users", required=False),
+            Column("reason_code", "text", required=False),
+        ),
+    ),
+    Table(
+        "assignments",
+        "assignment_id",
+        (
+            _id("assignment_id"),
+            _id("journey_id", references="journeys"),
+            _id("owner_id", references="users"),
+            Column("assigned_at", "timestamp"),
+            Column("method", "enum", enum=ASSIGNMENT_METHODS),
+            Column("reason", "text", required=False),
+        ),
+    ),
+    Table(
+        "activities",
+        "activity_id",
+        (
+            _id("activity_id"),
+            _id("journey_id", references="journeys"),
+            _id("owner_id", references="users", required=False),
+            Column("activity_type", "enum", enum=ACTIVITY_TYPES),
+            Column("direction", "enum", enum=DIRECTIONS),
+            Column("is_automated", "boolean"),
+            Column("occurred_at", "timestamp"),
+            Column("outcome", "text", required=False),
+            Column("scheduled_for", "timestamp", required=False),
+        ),
+    ),
+    Table(
+        "contracts",
+        "contract_id",
+        (
+            _id("contract_id"),
+            _id("journey_id", references="journeys"),
+            _id("account_id", references="accounts"),
+            Column("start_date", "date"),
+            Column("end_date", "date"),
+            Column("arr", "number"),
+            Column("renewal_status", "enum", enum=RENEWAL_STATUSES),
+            Column("renewal_arr", "number", required=False),
+        ),
+    ),
+    Table(
+        "signals",
+        "signal_id",
+        (
+            _id("signal_id"),
+            _id("journey_id", references="journeys"),
+            Column("detected_at", "timestamp"),
+            Column("signal_type", "enum", enum=SIGNAL_TYPES),
+            Column("severity", "enum", enum=SEVERITIES),
+        ),
+    ),
+)
+
+TABLES_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
+TABLE_NAMES: tuple[str, ...] = tuple(table.name for table in TABLES)
