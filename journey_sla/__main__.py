@@ -1,0 +1,3 @@
+from journey_sla.cli import main
+
+raise SystemExit(main())

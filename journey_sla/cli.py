@@ -1,0 +1,229 @@
+"""The journey-sla command line: generate demo data, load extracts, build, serve the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from journey_sla.paths import PROJECT_ROOT, warehouse_path
+
+DEFAULT_DEMO_DIR = Path("data") / "demo"
+DEFAULT_DEMO_JOURNEYS = 20_000
+EXIT_USER_ERROR = 2
+EXIT_FAILURE = 1
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for; reported as one line, exit status 2."""
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from error
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        help="served warehouse file (default: $JOURNEY_SLA_DB or data/warehouse.duckdb); "
+        "raw data lives beside it in <name>.raw.duckdb",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="journey-sla",
+        description="Journey SLA analytics: load CRM extracts into DuckDB, build SLA clocks "
+        "and governance marts with dbt, explore them in Streamlit.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = sub.add_parser(
+        "generate",
+        help="write a realistic, deterministic demo extract",
+        description="Write a demo CRM extract (one file per contract table plus manifest.json). "
+        "Same arguments, same bytes.",
+    )
+    gen.add_argument("--journeys", type=int, required=True, help="number of journeys")
+    gen.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    gen.add_argument("--start", type=_iso_date, default=date(2025, 1, 1), help="first day (default 2025-01-01)")
+    gen.add_argument("--months", type=int, default=18, help="months of history (default 18)")
+    gen.add_argument("--dirty", type=float, default=0.0, help="share of bad rows to inject per table and reject kind (default 0)")
+    gen.add_argument("--format", choices=["csv", "parquet"], default="csv", help="file format (default csv)")
+    gen.add_argument("--out", required=True, help="output folder")
+
+    load = sub.add_parser(
+        "load",
+        help="validate and load a folder of extracts into the raw schema",
+        description="Load <table>.csv|.csv.gz|.parquet files into schema raw. Invalid rows go to "
+        "raw.rejects with a reason; read = loaded + rejected for every table. A missing file or "
+        "column fails with exit status 2 and leaves the warehouse as it was.",
+    )
+    load.add_argument("directory", help="folder with one file per contract table")
+    _add_db(load)
+    load.add_argument("--replace", action="store_true", help="empty the raw schema first")
+    load.add_argument("--json", action="store_true", help="print the per-table counts as JSON")
+
+    build = sub.add_parser(
+        "build",
+        help="run dbt build into a fresh file and swap it in",
+        description="Run `dbt build` through dbt's programmatic runner into a fresh file, then "
+        "atomically replace the served warehouse. Extra arguments go to dbt (e.g. --select).",
+    )
+    _add_db(build)
+    build.add_argument("--as-of", help="the clock's 'now' (default: latest timestamp in the data)")
+
+    run = sub.add_parser(
+        "run",
+        help="generate (if no DIR), load, build and start the app",
+        description="One command from extracts to app. Without DIR, generates the demo data set.",
+    )
+    run.add_argument("directory", nargs="?", help="folder of extracts (default: generate demo data)")
+    _add_db(run)
+    run.add_argument("--port", type=int, default=8501, help="app port (default 8501)")
+    run.add_argument("--journeys", type=int, default=DEFAULT_DEMO_JOURNEYS, help="demo journeys when generating")
+
+    app = sub.add_parser("app", help="start the Streamlit app", description="Serve the app on 127.0.0.1.")
+    _add_db(app)
+    app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    return parser
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from journey_sla.generate import generate
+
+    rows = generate(
+        Path(args.out),
+        journeys=args.journeys,
+        seed=args.seed,
+        start=args.start,
+        months=args.months,
+        dirty=args.dirty,
+        fmt=args.format,
+        show_progress=sys.stderr.isatty(),
+    )
+    total = sum(rows.values())
+    print(f"wrote {total:,} rows in {len(rows)} tables to {args.out}")
+    return 0
+
+
+def print_load_table(results) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Loaded extracts")
+    for column in ("table", "file", "read", "loaded", "rejected"):
+        table.add_column(column, justify="right" if column in {"read", "loaded", "rejected"} else "left")
+    for result in results:
+        table.add_row(
+            result.table, result.file or "-", f"{result.read:,}", f"{result.loaded:,}", f"{result.rejected:,}"
+        )
+    Console().print(table)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from journey_sla.load import load_extracts
+
+    results = load_extracts(
+        Path(args.directory),
+        warehouse_path(args.db),
+        replace=args.replace,
+        show_progress=not args.json and sys.stderr.isatty(),
+    )
+    if args.json:
+        payload = {
+            "tables": [
+                {"table": r.table, "read": r.read, "loaded": r.loaded, "rejected": r.rejected} for r in results
+            ]
+        }
+        print(json.dumps(payload))
+    else:
+        print_load_table(results)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
+    from journey_sla.build import build_warehouse
+
+    result = build_warehouse(warehouse_path(args.db), as_of=args.as_of, dbt_args=dbt_args)
+    print(f"built {result.nodes_passed}/{result.nodes_total} dbt nodes into {result.warehouse}")
+    return 0
+
+
+def app_command(db: Path, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "streamlit_app.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    db = warehouse_path(args.db).resolve()
+    print(f"journey-sla app: http://127.0.0.1:{args.port}  (warehouse {db})", flush=True)
+    env = {**os.environ, "JOURNEY_SLA_DB": str(db)}
+    return subprocess.call(app_command(db, args.port), env=env)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    directory = args.directory
+    if directory is None:
+        directory = DEFAULT_DEMO_DIR
+        if not (Path(directory) / "manifest.json").exists():
+            cmd_generate(
+                argparse.Namespace(
+                    out=directory, journeys=args.journeys, seed=7, start=date(2025, 1, 1),
+                    months=18, dirty=0.01, format="csv",
+                )
+            )  # fmt: skip
+    cmd_load(argparse.Namespace(directory=directory, db=args.db, replace=True, json=False))
+    cmd_build(argparse.Namespace(db=args.db, as_of=None), [])
+    return cmd_app(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from journey_sla.build import BuildError
+
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "build":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        if args.command == "generate":
+            return cmd_generate(args)
+        if args.command == "load":
+            return cmd_load(args)
+        if args.command == "build":
+            return cmd_build(args, extra)
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "app":
+            return cmd_app(args)
+    except BuildError as error:
+        print(f"journey-sla: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (UserError, ValueError, FileNotFoundError) as error:
+        print(f"journey-sla: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as error:  # LoadError and friends are imported lazily; match by name
+        if type(error).__name__ in {"LoadError", "ContractError"}:
+            print(f"journey-sla: {error}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        raise
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

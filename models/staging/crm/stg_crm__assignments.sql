@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'assignments') }}
+
+),
+
+renamed as (
+
+    select
+        assignment_id,
+        journey_id,
+        owner_id,
+        method,
+        reason,
+        assigned_at,
+        _source_file as source_file_name,
+        _load_id as load_id,
+        _loaded_at as loaded_at
+
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final
