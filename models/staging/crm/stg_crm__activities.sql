@@ -14,7 +14,7 @@ renamed as (
         owner_id,
         activity_type,
         direction,
-        outcome,
+        lower(outcome) as outcome,
         is_automated,
         occurred_at,
         scheduled_for as scheduled_for_at,

@@ -13,7 +13,7 @@ renamed as (
         journey_id,
         owner_id,
         stage,
-        reason_code,
+        lower(reason_code) as reason_code,
         occurred_at,
         _source_file as source_file_name,
         _load_id as load_id,

@@ -1,0 +1,1591 @@
+"""Demo-data generator: a synthetic CRM extract that follows the raw extract contract.
+
+The extract is simulated journey by journey, but every step works on whole NumPy
+arrays (one array element per journey, activity or event), so 1M journeys take
+minutes, not hours. Delays are drawn in *business* seconds of the acting user's
+calendar and mapped back to wall-clock time, so a lead that arrives on Friday
+night waits for Monday morning, as it would in a real sales team.
+
+Behaviour the analytics rely on (see ``generate`` for the knobs):
+
+- response time to an inquiry depends on the SDR (some are slow), on the arrival
+  hour (nights and weekends wait) and on the SDR's load that day, and the chance
+  that the inquiry progresses falls with it;
+- SDRs who give up after few attempts or use one channel convert fewer SALs;
+- slow AE handoffs, late follow-ups and opportunity stalls lower win rates;
+- about a quarter of recycled journeys re-enter at mql or sal weeks later;
+- ``dirty > 0`` appends rows the loader must reject, counted in ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from journey_sla.contract import (
+    ACTIVITY_TYPES,
+    ASSIGNMENT_METHODS,
+    DIRECTIONS,
+    INTENT_LEVELS,
+    RENEWAL_STATUSES,
+    ROLES,
+    SEGMENTS,
+    SEVERITIES,
+    SIGNAL_TYPES,
+    SOURCES,
+    STAGES,
+    TABLE_NAMES,
+    TABLES_BY_NAME,
+)
+
+FORMATS = ("csv", "parquet")
+DIRTY_REASONS = (
+    "bad_timestamp",
+    "bad_date",
+    "bad_number",
+    "bad_boolean",
+    "bad_enum",
+    "missing_required",
+    "duplicate_key",
+    "missing_parent",
+)
+
+# Territory -> IANA zone used to simulate when people work. latam is not mapped by the
+# SLA engine (it falls back to the default calendar); its SDRs are the na_east team.
+TERRITORIES = ("na_east", "na_west", "emea", "apac", "latam")
+TERRITORY_TZ = (
+    "America/New_York",
+    "America/Los_Angeles",
+    "Europe/Berlin",
+    "Asia/Singapore",
+    "America/Sao_Paulo",
+)
+TERRITORY_SHARE = (0.35, 0.20, 0.28, 0.15, 0.02)
+# Local opening hours (Mon-Fri, no holidays): 09:00-17:00, emea with a lunch break.
+DEFAULT_HOURS = ((9 * 60, 17 * 60),)
+EMEA_HOURS = ((9 * 60, 12 * 60 + 30), (13 * 60 + 30, 17 * 60))
+EMEA = TERRITORIES.index("emea")
+LATAM = TERRITORIES.index("latam")
+
+TEAMS = (
+    "sdr_na_east",
+    "sdr_na_west",
+    "sdr_emea",
+    "sdr_apac",
+    "ae_smb",
+    "ae_mid_market",
+    "ae_enterprise",
+    "cs",
+    "am",
+    "marketing",
+)
+TEAM_ROLE = ("sdr",) * 4 + ("ae",) * 3 + ("cs", "am", "marketing")
+TEAM_TERRITORY = (0, 1, 2, 3, -1, -1, -1, -1, -1, -1)
+TEAM_WEIGHT = (0.148, 0.08, 0.112, 0.06, 0.1125, 0.0875, 0.05, 0.15, 0.10, 0.10)
+TEAM_MIN = (2, 2, 2, 2, 2, 2, 2, 2, 2, 1)
+SDR_TEAM_BY_TERRITORY = np.array([0, 1, 2, 3, 0])  # latam is worked by sdr_na_east
+AE_TEAM_BY_SEGMENT = np.array([4, 5, 6])
+CS_TEAM, AM_TEAM = 7, 8
+N_FIXED_USERS = 2 + len(TEAMS)  # system user, VP, one manager per team
+
+SEGMENT_SHARE = (0.60, 0.30, 0.10)
+INDUSTRIES = (
+    "software",
+    "financial_services",
+    "healthcare",
+    "manufacturing",
+    "retail",
+    "education",
+    "media",
+    "logistics",
+    "public_sector",
+)
+PRODUCT_LINES = ("core", "analytics", "payments")
+SOURCE_SHARE = (0.25, 0.12, 0.08, 0.10, 0.20, 0.10, 0.05, 0.06, 0.04)
+# P(high, medium, low) per source, in SOURCES order.
+INTENT_BY_SOURCE = np.array(
+    [
+        (0.30, 0.50, 0.20),  # inbound_form
+        (0.75, 0.20, 0.05),  # demo_request
+        (0.70, 0.22, 0.08),  # chat
+        (0.10, 0.40, 0.50),  # event
+        (0.08, 0.42, 0.50),  # content
+        (0.10, 0.45, 0.45),  # outbound
+        (0.35, 0.45, 0.20),  # partner
+        (0.45, 0.40, 0.15),  # referral
+        (0.20, 0.40, 0.40),  # other
+    ]
+)
+OUTBOUND = SOURCES.index("outbound")
+CHAT = SOURCES.index("chat")
+
+OUTCOMES = (
+    "connected",
+    "no_answer",
+    "voicemail",
+    "sent",
+    "replied",
+    "scheduled",
+    "held",
+    "no_show",
+    "success_plan",
+    "first_value",
+    "note",
+)
+O = {name: i for i, name in enumerate(OUTCOMES)}
+# The reason_codes seed, then two codes the seed does not know.
+REASON_CODES = (
+    "no_response",
+    "timing_not_now",
+    "no_budget",
+    "wrong_persona",
+    "no_fit",
+    "competitor_chosen",
+    "price",
+    "no_decision",
+    "duplicate_record",
+    "spam",
+    "other_misc",
+    "tbd",
+)
+R = {name: i for i, name in enumerate(REASON_CODES)}
+ASSIGNMENT_REASONS = (
+    "inquiry response SLA breached: no first touch within 4 business hours",
+    "mql acceptance SLA breached: not accepted within 1 business day",
+)
+ST = {name: i for i, name in enumerate(STAGES)}
+AT = {name: i for i, name in enumerate(ACTIVITY_TYPES)}
+DIR = {name: i for i, name in enumerate(DIRECTIONS)}
+METHOD = {name: i for i, name in enumerate(ASSIGNMENT_METHODS)}
+
+ID_FORMAT = {  # table -> (prefix, digits)
+    "users": ("u", 5),
+    "accounts": ("a", 7),
+    "journeys": ("j", 7),
+    "stage_events": ("e", 8),
+    "assignments": ("as", 7),
+    "activities": ("ac", 8),
+    "contracts": ("c", 7),
+    "signals": ("s", 7),
+}
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+BH = 3600  # one business hour, in business seconds
+BD = 8 * BH  # one business day (emea's is 7 h; close enough for drawing delays)
+_KEY_OFFSET = np.int64(1 << 40)  # folds the calendar id into one sortable key
+
+
+# ----------------------------------------------------------------------------- calendars
+
+
+class _Calendars:
+    """Business-time arithmetic for the five territory calendars, vectorised.
+
+    Each calendar is a sorted list of open intervals with the running total of open
+    seconds before each; ``open_before(t)`` is that total at t and ``at(x)`` is its
+    inverse, so "t plus d business seconds" is ``at(open_before(t) + d)``. The calendar
+    id is folded into the search key so one ``searchsorted`` serves every calendar.
+    """
+
+    def __init__(self, first: int, last: int):
+        self.base = first - 10 * DAY
+        starts, lengths, cums, key_s, key_end, totals, first_idx = [], [], [], [], [], [], []
+        day0 = pd.Timestamp(first - 3 * DAY, unit="s").normalize()
+        day1 = pd.Timestamp(last + 3 * DAY, unit="s").normalize()
+        days = pd.date_range(day0, day1, freq="D")
+        days = days[days.dayofweek < 5]
+        offset = 0
+        for cal, zone in enumerate(TERRITORY_TZ):
+            hours = EMEA_HOURS if cal == EMEA else DEFAULT_HOURS
+            s_parts, e_parts = [], []
+            for open_min, close_min in hours:
+                for minutes, parts in ((open_min, s_parts), (close_min, e_parts)):
+                    local = days + pd.Timedelta(minutes=minutes)
+                    utc = local.tz_localize(zone).tz_convert("UTC").as_unit("s")
+                    parts.append(utc.asi8.astype(np.int64))
+            s = np.concatenate(s_parts)
+            e = np.concatenate(e_parts)
+            order = np.argsort(s, kind="stable")
+            s, e = s[order], e[order]
+            length = e - s
+            cum = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64)
+            starts.append(s)
+            lengths.append(length)
+            cums.append(cum)
+            key_s.append(cal * _KEY_OFFSET + (s - self.base))
+            key_end.append(cal * _KEY_OFFSET + cum + length)
+            totals.append(int(cum[-1] + length[-1]))
+            first_idx.append(offset)
+            offset += len(s)
+        self.s = np.concatenate(starts)
+        self.len = np.concatenate(lengths)
+        self.cum = np.concatenate(cums)
+        self.key_s = np.concatenate(key_s)
+        self.key_end = np.concatenate(key_end)
+        self.total = np.array(totals, dtype=np.int64)
+        self.first_idx = np.array(first_idx, dtype=np.int64)
+
+    def open_before(self, t: np.ndarray, cal: np.ndarray) -> np.ndarray:
+        """Business seconds of calendar ``cal`` elapsed before wall-clock ``t``."""
+        cal = np.asarray(cal, dtype=np.int64)
+        key = cal * _KEY_OFFSET + (np.asarray(t, dtype=np.int64) - self.base)
+        i = np.searchsorted(self.key_s, key, side="right") - 1
+        i = np.maximum(i, self.first_idx[cal])
+        return self.cum[i] + np.clip(t - self.s[i], 0, self.len[i])
+
+    def at(self, x: np.ndarray, cal: np.ndarray) -> np.ndarray:
+        """Wall-clock time at which calendar ``cal`` has been open for ``x`` seconds."""
+        cal = np.asarray(cal, dtype=np.int64)
+        x = np.clip(np.floor(x).astype(np.int64), 0, self.total[cal] - 1)
+        i = np.searchsorted(self.key_end, cal * _KEY_OFFSET + x, side="right")
+        return self.s[i] + (x - self.cum[i])
+
+    def add(self, t: np.ndarray, seconds: np.ndarray, cal: np.ndarray) -> np.ndarray:
+        """``t`` plus ``seconds`` business seconds (a closed ``t`` starts at the next opening)."""
+        return self.at(self.open_before(t, cal) + seconds, cal)
+
+    def elapsed(self, t_from: np.ndarray, t_to: np.ndarray, cal: np.ndarray) -> np.ndarray:
+        return self.open_before(t_to, cal) - self.open_before(t_from, cal)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _choice(rng: np.random.Generator, n: int, probs) -> np.ndarray:
+    p = np.asarray(probs, dtype=float)
+    return np.searchsorted(np.cumsum(p / p.sum()), rng.random(n), side="right").clip(
+        0, len(p) - 1
+    )
+
+
+def _choice_rows(rng: np.random.Generator, prob_rows: np.ndarray) -> np.ndarray:
+    """One draw per row from that row's probabilities."""
+    cum = np.cumsum(prob_rows, axis=1)
+    u = rng.random(len(prob_rows)) * cum[:, -1]
+    return (u[:, None] >= cum).sum(axis=1).clip(0, prob_rows.shape[1] - 1)
+
+
+def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
+    return median * np.exp(sigma * rng.standard_normal(n))
+
+
+def _group_positions(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows repeated ``counts`` times: (group index, position within group)."""
+    group = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    return group, np.arange(len(group)) - starts[group]
+
+
+def _group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    cs = np.cumsum(values)
+    starts = np.cumsum(counts) - counts
+    before = np.where(starts > 0, cs[np.maximum(starts - 1, 0)], 0)
+    return cs - np.repeat(before, counts)
+
+
+def _add_months(d: date, months: int) -> date:
+    return (pd.Timestamp(d) + pd.DateOffset(months=months)).date()
+
+
+def _epoch(d: date) -> int:
+    return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+
+
+# ----------------------------------------------------------------------------- people
+
+
+@dataclass
+class _Users:
+    n: int
+    role: np.ndarray
+    team: np.ndarray  # -1 = none
+    manager: np.ndarray  # -1 = none
+    territory: np.ndarray  # -1 = none
+    active: np.ndarray
+    cal: np.ndarray
+    speed: np.ndarray  # SDR response-time multiplier
+    lazy: np.ndarray  # SDR gives up early / uses one channel
+    late_followup: np.ndarray  # AE: P(follow-up after a meeting comes late)
+    late_kickoff: np.ndarray  # CS: P(kickoff is scheduled late)
+    full_name: np.ndarray
+    email: np.ndarray
+    pool_members: np.ndarray
+    pool_offset: np.ndarray
+    pool_count: np.ndarray
+
+    SYSTEM = 0
+
+    def pick(self, team, territory, late, u) -> np.ndarray:
+        """A member of ``team`` working ``territory`` (active only if ``late``)."""
+        key = self._key(team, territory, late)
+        pos = np.floor(u * self.pool_count[key]).astype(np.int64)
+        return self.pool_members[self.pool_offset[key] + pos]
+
+    def pick_other(self, team, territory, late, u, current) -> np.ndarray:
+        """Like ``pick`` but never ``current`` (when the pool has someone else)."""
+        key = self._key(team, territory, late)
+        count = self.pool_count[key]
+        pos = np.floor(u * count).astype(np.int64)
+        chosen = self.pool_members[self.pool_offset[key] + pos]
+        nxt = self.pool_members[self.pool_offset[key] + (pos + 1) % count]
+        return np.where(chosen == current, nxt, chosen)
+
+    @staticmethod
+    def _key(team, territory, late):
+        territory = np.where(np.asarray(territory) == LATAM, 0, territory)
+        return (np.asarray(team) * len(TERRITORIES) + territory) * 2 + np.asarray(late)
+
+
+FIRST_NAMES = np.array(
+    "Ava Ben Chloe Diego Emma Felix Grace Hiro Isla Jonas Kira Liam Maya Noah Olga Priya "
+    "Quinn Rosa Sven Tara Umar Vera Wei Ximena Yusuf Zoe Amara Bruno Carmen Dev Elena Farid "
+    "Greta Hugo Ines Jamal Kenji Lena Mateo Nina".split()
+)
+LAST_NAMES = np.array(
+    "Adams Becker Chen Dubois Evans Fischer Garcia Hansen Ito Jensen Kowalski Lopez Meyer "
+    "Nakamura Okafor Patel Quintero Rossi Schmidt Tanaka Ueda Varga Wong Xu Yilmaz Zimmer "
+    "Alvarez Brown Costa Dias".split()
+)
+
+
+def _team_sizes(n_members: int) -> list[int]:
+    raw = np.array(TEAM_WEIGHT) * n_members
+    sizes = np.maximum(np.floor(raw).astype(int), TEAM_MIN)
+    frac_order = np.argsort(-(raw - np.floor(raw)), kind="stable")
+    i = 0
+    while sizes.sum() < n_members:
+        sizes[frac_order[i % len(TEAMS)]] += 1
+        i += 1
+    while sizes.sum() > n_members:
+        candidates = np.where(sizes > np.array(TEAM_MIN))[0]
+        sizes[candidates[np.argmax(sizes[candidates])]] -= 1
+    return sizes.tolist()
+
+
+def _make_users(rng: np.random.Generator, journeys: int) -> _Users:
+    n = max(30, journeys // 400 + 40)
+    sizes = _team_sizes(n - N_FIXED_USERS)
+    role = [ROLES.index("system"), ROLES.index("manager")]
+    team, manager, territory = [-1, -1], [-1, -1], [-1, 0]
+    is_member = [False, False]
+    for t, size in enumerate(sizes):
+        manager_idx = len(role)
+        team_territory = TEAM_TERRITORY[t]
+        role.append(ROLES.index("manager"))
+        team.append(t)
+        manager.append(-1 if TEAMS[t] == "marketing" else 1)  # team managers report to the VP
+        territory.append(team_territory if team_territory >= 0 else 0)
+        is_member.append(False)
+        role.extend([ROLES.index(TEAM_ROLE[t])] * size)
+        team.extend([t] * size)
+        manager.extend([manager_idx] * size)
+        territory.extend([team_territory] * size)
+        is_member.extend([True] * size)
+    role_a = np.array(role, dtype=np.int64)
+    team_a = np.array(team, dtype=np.int64)
+    territory_a = np.array(territory, dtype=np.int64)
+    member = np.array(is_member)
+    # Non-SDR members live in any of the four mapped territories.
+    free = member & (territory_a < 0)
+    territory_a[free] = _choice(rng, int(free.sum()), TERRITORY_SHARE[:4])
+
+    active = np.ones(n, dtype=bool)
+    for t in range(len(TEAMS)):  # ~5% have left; every team keeps at least two active
+        idx = np.where(member & (team_a == t))[0]
+        n_off = min(int(round(0.05 * len(idx) + rng.random() * 0.5)), max(0, len(idx) - 2))
+        if n_off:
+            active[rng.choice(idx, size=n_off, replace=False)] = False
+
+    cal = np.where(territory_a < 0, 0, territory_a)
+    is_sdr = role_a == ROLES.index("sdr")
+    speed = np.exp(0.35 * rng.standard_normal(n)) * np.where(rng.random(n) < 0.2, 3.5, 1.0)
+    lazy = is_sdr & (rng.random(n) < 0.25)
+    late_followup = rng.uniform(0.05, 0.35, n)
+    late_kickoff = rng.uniform(0.03, 0.30, n)
+
+    first = FIRST_NAMES[rng.integers(0, len(FIRST_NAMES), n)]
+    last = LAST_NAMES[rng.integers(0, len(LAST_NAMES), n)]
+    full_name = np.char.add(np.char.add(first, " "), last).astype(object)
+    number = np.char.mod("%d", np.arange(1, n + 1))
+    local = np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last))
+    email = np.char.add(np.char.add(local, number), "@example.com").astype(object)
+    full_name[0], email[0] = "Automation Bot", "automation@example.com"
+    full_name[1] = "Vera Vance"
+    email[1] = "vera.vance@example.com"
+
+    members, offsets, counts = [], [], []
+    offset = 0
+    for t in range(len(TEAMS)):
+        for terr in range(len(TERRITORIES)):
+            for late in (0, 1):
+                ok = member & (team_a == t) & (active if late else True)
+                pool = np.where(ok & (territory_a == terr))[0]
+                if len(pool) == 0:
+                    pool = np.where(ok)[0]
+                members.append(pool)
+                offsets.append(offset)
+                counts.append(len(pool))
+                offset += len(pool)
+    return _Users(
+        n=n,
+        role=role_a,
+        team=team_a,
+        manager=np.array(manager, dtype=np.int64),
+        territory=territory_a,
+        active=active,
+        cal=cal,
+        speed=speed,
+        lazy=lazy,
+        late_followup=late_followup,
+        late_kickoff=late_kickoff,
+        full_name=full_name,
+        email=email,
+        pool_members=np.concatenate(members).astype(np.int64),
+        pool_offset=np.array(offsets, dtype=np.int64),
+        pool_count=np.array(counts, dtype=np.int64),
+    )
+
+
+# ----------------------------------------------------------------------------- collectors
+
+
+class _Rows:
+    """Column arrays appended batch by batch, concatenated once at the end."""
+
+    def __init__(self, columns: dict[str, type]):
+        self.dtypes = columns
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in columns}
+
+    def add(self, **values) -> None:
+        n = max(np.size(v) for v in values.values())
+        if n == 0:
+            return
+        for name, dtype in self.dtypes.items():
+            value = values.get(name, -1)
+            self.parts[name].append(np.broadcast_to(np.asarray(value, dtype=dtype), n))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            name: (np.concatenate(parts) if parts else np.empty(0, dtype=self.dtypes[name]))
+            for name, parts in self.parts.items()
+        }
+
+
+@dataclass
+class _Cohort:
+    """Journeys entering a stage: journey index, entry time, owner at entry."""
+
+    j: np.ndarray
+    t: np.ndarray
+    owner: np.ndarray
+
+    @staticmethod
+    def empty() -> _Cohort:
+        z = np.empty(0, dtype=np.int64)
+        return _Cohort(z, z, z)
+
+    def take(self, mask) -> _Cohort:
+        return _Cohort(self.j[mask], self.t[mask], self.owner[mask])
+
+    def __len__(self) -> int:
+        return len(self.j)
+
+    @staticmethod
+    def concat(*cohorts: _Cohort) -> _Cohort:
+        return _Cohort(
+            np.concatenate([c.j for c in cohorts]),
+            np.concatenate([c.t for c in cohorts]),
+            np.concatenate([c.owner for c in cohorts]),
+        )
+
+
+# ----------------------------------------------------------------------------- simulation
+
+
+class _Simulation:
+    """Walks cohorts of journeys through the funnel, emitting events, activities,
+    assignments, contracts and signals. Every method handles a whole cohort at once."""
+
+    def __init__(self, rng, cal: _Calendars, users: _Users, jr: dict, t0: int, t1: int):
+        self.rng, self.cal, self.users, self.jr = rng, cal, users, jr
+        self.t0, self.t1 = t0, t1
+        self.late_from = t0 + int(0.75 * (t1 - t0))  # inactive users get no new work
+        self.events = _Rows(
+            {"j": np.int64, "stage": np.int8, "t": np.int64, "owner": np.int64, "reason": np.int8}
+        )
+        self.activities = _Rows(
+            {
+                "j": np.int64,
+                "owner": np.int64,
+                "type": np.int8,
+                "direction": np.int8,
+                "auto": np.bool_,
+                "t": np.int64,
+                "outcome": np.int8,
+                "scheduled": np.int64,
+            }
+        )
+        self.assignments = _Rows(
+            {"j": np.int64, "owner": np.int64, "t": np.int64, "method": np.int8, "reason": np.int8}
+        )
+        self.contracts = _Rows(
+            {
+                "j": np.int64,
+                "start": np.int64,
+                "end": np.int64,
+                "arr": np.int64,
+                "status": np.int8,
+                "renewal_arr": np.int64,
+            }
+        )
+        self.signals = _Rows({"j": np.int64, "t": np.int64, "type": np.int8, "severity": np.int8})
+
+    # -- small building blocks
+
+    def ucal(self, owner):
+        return self.users.cal[owner]
+
+    def later(self, t):
+        return (np.asarray(t) >= self.late_from).astype(np.int64)
+
+    def reasons(self, n: int, kind: str) -> np.ndarray:
+        rng = self.rng
+        if kind == "recycled":
+            codes = np.array([R[c] for c in ("no_response", "timing_not_now", "no_budget",
+                                             "wrong_persona", "no_decision", "no_fit")])
+            out = codes[_choice(rng, n, (0.35, 0.25, 0.12, 0.10, 0.10, 0.08))]
+            u = rng.random(n)
+            out = np.where(u < 0.07, -1, out)  # recycled without a reason code
+            unknown = np.where(rng.random(n) < 0.5, R["other_misc"], R["tbd"])
+            return np.where((u >= 0.07) & (u < 0.10), unknown, out)
+        if kind == "closed_lost":
+            codes = np.array([R[c] for c in ("competitor_chosen", "price", "no_decision",
+                                             "no_budget", "timing_not_now", "no_fit")])
+            out = codes[_choice(rng, n, (0.25, 0.20, 0.20, 0.12, 0.13, 0.10))]
+        else:  # disqualified
+            codes = np.array([R[c] for c in ("spam", "duplicate_record", "no_fit", "wrong_persona")])
+            out = codes[_choice(rng, n, (0.25, 0.20, 0.30, 0.25))]
+        return np.where(rng.random(n) < 0.02, -1, out)
+
+    def initial_assignment(self, j, t):
+        """Route a new (or re-entering) journey to an SDR: rule, round robin or by hand."""
+        rng, n = self.rng, len(j)
+        territory = self.jr["territory_eff"][j]
+        team = SDR_TEAM_BY_TERRITORY[territory]
+        method = _choice(rng, n, (0.70, 0.25, 0.05))  # rule, round_robin, manual
+        # Round robin ignores context now and then: an SDR of another territory.
+        wrong = (method == 1) & (rng.random(n) < 0.3)
+        other_team = (team + rng.integers(1, 4, n)) % 4
+        team = np.where(wrong, other_team, team)
+        territory = np.where(wrong, other_team, territory)
+        owner = self.users.pick(team, territory, self.later(t), rng.random(n))
+        delay = np.select(
+            [method == 0, method == 1],
+            [rng.integers(1, 120, n), rng.integers(30, 600, n)],
+            0,
+        )
+        t_assign = t + delay
+        manual = method == 2
+        t_assign[manual] = self.cal.add(
+            t[manual], rng.uniform(0.25, 4, manual.sum()) * BH, self.ucal(owner[manual])
+        )
+        self.assignments.add(j=j, owner=owner, t=t_assign, method=method)
+        return owner, t_assign
+
+    def touch_types(self, n: int, probs=(0.55, 0.40, 0.05)) -> tuple[np.ndarray, np.ndarray]:
+        """Human outbound touches: call/email/sms with a plausible outcome."""
+        rng = self.rng
+        kinds = np.array([AT["call"], AT["email"], AT["sms"]])[_choice(rng, n, probs)]
+        call_outcome = np.array([O["connected"], O["no_answer"], O["voicemail"]])[
+            _choice(rng, n, (0.25, 0.45, 0.30))
+        ]
+        email_outcome = np.where(rng.random(n) < 0.1, O["replied"], O["sent"])
+        outcome = np.where(kinds == AT["call"], call_outcome, email_outcome)
+        return kinds, outcome
+
+    def outbound(self, j, owner, t, kinds=None, outcome=None):
+        if kinds is None:
+            kinds, outcome = self.touch_types(len(j))
+        self.activities.add(
+            j=j, owner=owner, type=kinds, direction=DIR["outbound"], auto=False, t=t,
+            outcome=outcome,
+        )
+
+    def inbound_reply(self, j, owner, t):
+        self.activities.add(
+            j=j, owner=owner, type=AT["email"], direction=DIR["inbound"], auto=False, t=t,
+            outcome=-1,
+        )
+
+    def meeting(self, j, owner, t_booked, t_meeting, held_outcome):
+        self.activities.add(
+            j=j, owner=owner, type=AT["meeting"], direction=DIR["outbound"], auto=False,
+            t=t_booked, outcome=O["scheduled"], scheduled=t_meeting,
+        )
+        self.activities.add(
+            j=j, owner=owner, type=AT["meeting"], direction=DIR["outbound"], auto=False,
+            t=t_meeting, outcome=held_outcome,
+        )
+
+    def exits(self, c: _Cohort, t_exit, probs, kinds) -> _Cohort:
+        """Close non-progressing journeys; returns the recycled ones (for re-entry)."""
+        which = _choice(self.rng, len(c), probs)
+        recycled = _Cohort.empty()
+        for k, kind in enumerate(kinds):
+            if kind is None:
+                continue  # the journey just stays where it is
+            m = which == k
+            self.events.add(
+                j=c.j[m], stage=ST[kind], t=t_exit[m], owner=c.owner[m],
+                reason=self.reasons(int(m.sum()), kind),
+            )
+            if kind == "recycled":
+                recycled = _Cohort(c.j[m], t_exit[m], c.owner[m])
+        return recycled
+
+    # -- funnel stages
+
+    def inquiry(self, c: _Cohort, t_assign: np.ndarray) -> tuple[_Cohort, _Cohort]:
+        rng, cal, users, n = self.rng, self.cal, self.users, len(c)
+        j, t, owner = c.j, c.t, c.owner.copy()
+        self.events.add(j=j, stage=ST["inquiry"], t=t, owner=owner)
+        source = self.jr["source"][j]
+        intent = self.jr["intent"][j]
+        auto = (source != OUTBOUND) & (rng.random(n) < 0.6)  # auto-responder
+        self.activities.add(
+            j=j[auto], owner=users.SYSTEM, type=AT["email"], direction=DIR["outbound"],
+            auto=True, t=t[auto] + rng.integers(5, 300, auto.sum()), outcome=O["sent"],
+        )
+        chat = (source == CHAT) & (rng.random(n) < 0.8)
+        self.activities.add(
+            j=j[chat], owner=owner[chat], type=AT["chat"], direction=DIR["inbound"],
+            auto=False, t=t[chat], outcome=-1,
+        )
+
+        # Response delay in the SDR's business time: owner speed x load x intent.
+        day = (t - self.t0) // DAY
+        key = owner * (day.max() + 1 if n else 1) + day
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        load = np.clip(np.sqrt(counts[inverse] / counts.mean()), 0.7, 2.5) if n else 1.0
+        intent_factor = np.array([0.6, 1.0, 1.6])[intent]
+        delay = _lognormal(rng, 40 * MINUTE, 1.0, n) * users.speed[owner] * load * intent_factor
+        delay = np.maximum(delay, 60)
+        never = rng.random(n) < np.array([0.03, 0.06, 0.12])[intent]
+        owner_cal = self.ucal(owner)
+        t_touch = cal.add(t_assign, delay, owner_cal)
+        waited = cal.elapsed(t, t_touch, owner_cal)
+
+        # Escalate some breaches (> 4 business hours) to an SDR of the right team.
+        escalate = ((waited > 4 * BH) | never) & (rng.random(n) < 0.35)
+        t_esc = cal.add(t[escalate], 4 * BH, owner_cal[escalate])
+        territory = self.jr["territory_eff"][j[escalate]]
+        new_owner = users.pick_other(
+            SDR_TEAM_BY_TERRITORY[territory], territory, self.later(t_esc),
+            rng.random(escalate.sum()), owner[escalate],
+        )
+        self.assignments.add(
+            j=j[escalate], owner=new_owner, t=t_esc, method=METHOD["escalation"], reason=0
+        )
+        t_touch2 = cal.add(t_esc, rng.uniform(5, 90, escalate.sum()) * MINUTE,
+                           self.ucal(new_owner))
+        t_touch[escalate] = np.where(never[escalate], t_touch2,
+                                     np.minimum(t_touch[escalate], t_touch2))
+        owner[escalate] = new_owner
+        never &= ~escalate
+        touched = ~never
+        self.outbound(j[touched], owner[touched], t_touch[touched])
+
+        # The later the first touch, the less likely the inquiry progresses.
+        response = np.maximum(t_touch - t, 1)
+        p = np.interp(
+            np.log(response),
+            np.log([5 * MINUTE, 15 * MINUTE, HOUR, 4 * HOUR, DAY, 2 * DAY, 7 * DAY]),
+            [0.74, 0.70, 0.52, 0.44, 0.36, 0.22, 0.14],
+        )
+        p = np.where(never, 0.08, p * np.array([1.12, 1.0, 0.82])[intent])
+        progress = rng.random(n) < p
+        base = np.where(never, t, t_touch)
+        owner_cal = self.ucal(owner)
+
+        m = progress
+        t_mql = cal.add(base[m], _lognormal(rng, 3 * BH, 1.0, m.sum()), owner_cal[m])
+        reply = rng.random(m.sum()) < 0.5
+        t_reply = base[m] + ((t_mql - base[m]) * rng.uniform(0.2, 0.8, m.sum())).astype(np.int64)
+        self.inbound_reply(j[m][reply], owner[m][reply], t_reply[reply])
+        mql = _Cohort(j[m], t_mql, owner[m])
+
+        stay = _Cohort(j, base, owner).take(~progress)
+        t_exit = cal.add(stay.t, rng.uniform(0.5, 12, len(stay)) * BD, owner_cal[~progress])
+        second = rng.random(len(stay)) < 0.4
+        t_second = stay.t + ((t_exit - stay.t) * rng.uniform(0.1, 0.9, len(stay))).astype(np.int64)
+        keep = second & (stay.t != t[~progress])  # only journeys that were touched once
+        self.outbound(stay.j[keep], stay.owner[keep], t_second[keep])
+        recycled = self.exits(stay, t_exit, (0.50, 0.15, 0.35), ("disqualified", "recycled", None))
+        return mql, recycled
+
+    def mql(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        rng, cal, users, n = self.rng, self.cal, self.users, len(c)
+        j, t, owner = c.j, c.t, c.owner.copy()
+        self.events.add(j=j, stage=ST["mql"], t=t, owner=owner)
+        owner_cal = self.ucal(owner)
+        delay = _lognormal(rng, 3 * BH, 1.1, n) * np.sqrt(users.speed[owner])
+        t_sal = cal.add(t, delay, owner_cal)
+
+        escalate = (delay > BD) & (rng.random(n) < 0.3)
+        t_esc = cal.add(t[escalate], BD, owner_cal[escalate])
+        new_owner = users.pick_other(
+            users.team[owner[escalate]], users.territory[owner[escalate]], self.later(t_esc),
+            rng.random(escalate.sum()), owner[escalate],
+        )
+        self.assignments.add(
+            j=j[escalate], owner=new_owner, t=t_esc, method=METHOD["escalation"], reason=1
+        )
+        t_sal[escalate] = cal.add(t_esc, rng.uniform(10, 120, escalate.sum()) * MINUTE,
+                                  self.ucal(new_owner))
+        owner[escalate] = new_owner
+        owner_cal = self.ucal(owner)
+
+        progress = rng.random(n) < np.where(delay > BD, 0.45, 0.66)
+        t_exit = cal.add(t, rng.uniform(1, 10, n) * BD, owner_cal)
+        t_next = np.where(progress, t_sal, t_exit)
+        touches = _choice(rng, n, (0.3, 0.5, 0.2))
+        group, pos = _group_positions(touches)
+        frac = (pos + rng.random(len(group))) / (touches[group] + 0.5)
+        t_touch = t[group] + ((t_next[group] - t[group]) * frac).astype(np.int64)
+        self.outbound(j[group], owner[group], cal.add(t_touch, 0, owner_cal[group]))
+
+        recycled = self.exits(
+            _Cohort(j, t_exit, owner).take(~progress), t_exit[~progress],
+            (0.60, 0.25, 0.15), ("recycled", "disqualified", None),
+        )
+        return _Cohort(j[progress], t_sal[progress], owner[progress]), recycled
+
+    def sal(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        rng, cal, users, n = self.rng, self.cal, self.users, len(c)
+        j, t, owner = c.j, c.t, c.owner
+        self.events.add(j=j, stage=ST["sal"], t=t, owner=owner)
+        lazy = users.lazy[owner]
+        attempts = np.where(lazy, rng.integers(1, 6, n), 3 + rng.binomial(7, 0.55, n))
+        one_channel = lazy & (rng.random(n) < 0.55)
+        fixed_channel = np.where(rng.random(n) < 0.6, AT["call"], AT["email"])
+
+        group, pos = _group_positions(attempts)
+        m = len(group)
+        channels = np.array([AT["call"], AT["email"], AT["sms"], AT["social"]])
+        channel = channels[_choice(rng, m, (0.45, 0.35, 0.10, 0.10))]
+        channel = np.where(one_channel[group], fixed_channel[group], channel)
+        gap = np.where(pos == 0, _lognormal(rng, 2 * BH, 0.9, m), _lognormal(rng, 0.8 * BD, 0.7, m))
+        owner_cal = self.ucal(owner)
+        t_attempt = cal.at(cal.open_before(t, owner_cal)[group] + _group_cumsum(gap, attempts),
+                           owner_cal[group])
+        bits = np.zeros(n, dtype=np.int64)
+        np.bitwise_or.at(bits, group, np.left_shift(1, channel.astype(np.int64)))
+        n_channels = np.array([bin(b).count("1") for b in range(256)])[bits]
+
+        # More attempts over more channels -> more SQLs.
+        p = np.clip(0.02 + 0.055 * attempts + 0.07 * (n_channels - 1), 0.03, 0.9)
+        p *= np.array([1.15, 1.0, 0.8])[self.jr["intent"][j]]
+        progress = rng.random(n) < p
+
+        call_outcome = np.array([O["connected"], O["no_answer"], O["voicemail"]])[
+            _choice(rng, m, (0.12, 0.55, 0.33))
+        ]
+        other_outcome = np.where(rng.random(m) < 0.08, O["replied"], O["sent"])
+        outcome = np.where(channel == AT["call"], call_outcome, other_outcome)
+        last = pos == attempts[group] - 1
+        won = last & progress[group]
+        outcome = np.where(won, np.where(channel == AT["call"], O["connected"], O["replied"]),
+                           outcome)
+        self.outbound(j[group], owner[group], t_attempt, channel, outcome)
+
+        t_last = t_attempt[last]
+        t_sql = cal.add(t_last, _lognormal(rng, 4 * BH, 0.8, n), owner_cal)
+        reply = progress & (rng.random(n) < 0.3)
+        self.inbound_reply(j[reply], owner[reply], t_last[reply] - rng.integers(HOUR, DAY, reply.sum()))
+        t_exit = cal.add(t_last, rng.uniform(0.5, 3, n) * BD, owner_cal)
+        recycled = self.exits(
+            _Cohort(j, t_exit, owner).take(~progress), t_exit[~progress],
+            (0.8, 0.2), ("recycled", None),
+        )
+        return _Cohort(j[progress], t_sql[progress], owner[progress]), recycled
+
+    def sql(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        rng, cal, users, n = self.rng, self.cal, self.users, len(c)
+        j, t, sdr = c.j, c.t, c.owner
+        self.events.add(j=j, stage=ST["sql"], t=t, owner=sdr)
+        # Handoff to an AE of the segment's team: usually hours, sometimes days.
+        team = AE_TEAM_BY_SEGMENT[self.jr["segment_eff"][j]]
+        ae = users.pick(team, self.jr["territory_eff"][j], self.later(t), rng.random(n))
+        slow = rng.random(n) < 0.12
+        handoff = np.where(slow, rng.uniform(2, 6, n) * BD, _lognormal(rng, 1.5 * BH, 0.9, n))
+        t_ae = cal.add(t, handoff, self.ucal(sdr))
+        self.assignments.add(j=j, owner=ae, t=t_ae, method=_choice(rng, n, (0.80, 0.15, 0.05)))
+
+        ae_cal = self.ucal(ae)
+        t_booked = cal.add(t_ae, _lognormal(rng, 4 * BH, 0.8, n), ae_cal)
+        t_meeting = cal.add(t_booked, rng.uniform(1, 5, n) * BD, ae_cal)
+        no_show = rng.random(n) < 0.15
+        self.meeting(j, ae, t_booked, t_meeting, np.where(no_show, O["no_show"], O["held"]))
+        t_rebooked = cal.add(t_meeting[no_show], rng.uniform(0.2, 4, no_show.sum()) * BH,
+                             ae_cal[no_show])
+        t_held = t_meeting.copy()
+        t_held[no_show] = cal.add(t_rebooked, rng.uniform(1, 5, no_show.sum()) * BD,
+                                  ae_cal[no_show])
+        self.meeting(j[no_show], ae[no_show], t_rebooked, t_held[no_show], O["held"])
+        t_follow = self.follow_up(j, ae, t_held)
+
+        progress = rng.random(n) < np.where(slow, 0.55, 0.72)
+        t_opp = cal.add(t_follow, rng.uniform(0.5, 4, n) * BD, ae_cal)
+        t_exit = cal.add(t_follow, rng.uniform(2, 15, n) * BD, ae_cal)
+        recycled = self.exits(
+            _Cohort(j, t_exit, ae).take(~progress), t_exit[~progress],
+            (0.70, 0.20, 0.10), ("closed_lost", "recycled", None),
+        )
+        return _Cohort(j[progress], t_opp[progress], ae[progress]), recycled
+
+    def follow_up(self, j, ae, t_held) -> np.ndarray:
+        """Follow-up after a held meeting: within hours, or late for sloppy AEs."""
+        rng, cal, n = self.rng, self.cal, len(j)
+        late = rng.random(n) < self.users.late_followup[ae]
+        delay = np.where(late, rng.uniform(1.5, 6, n) * BD, rng.uniform(0.25, 4, n) * BH)
+        t_follow = cal.add(t_held, delay, self.ucal(ae))
+        kinds = np.where(rng.random(n) < 0.8, AT["email"], AT["call"])
+        outcome = np.where(kinds == AT["email"], O["sent"], O["connected"])
+        self.outbound(j, ae, t_follow, kinds, outcome)
+        return t_follow
+
+    def opportunity(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        rng, cal, n = self.rng, self.cal, len(c)
+        j, t, ae = c.j, c.t, c.owner
+        self.events.add(j=j, stage=ST["opportunity"], t=t, owner=ae)
+        steps = 1 + rng.binomial(5, 0.4, n)
+        stall = rng.random(n) < 0.22
+        stall_step = np.floor(rng.random(n) * steps).astype(np.int64)
+        group, pos = _group_positions(steps)
+        m = len(group)
+        gap = _lognormal(rng, 3 * BD, 0.6, m)
+        stalled = stall[group] & (pos == stall_step[group])
+        gap = np.where(stalled, rng.uniform(12, 30, m) * BD, gap)  # > 14 calendar days
+        ae_cal = self.ucal(ae)
+        start = cal.open_before(t, ae_cal)
+        t_step = cal.at(start[group] + _group_cumsum(gap, steps), ae_cal[group])
+
+        kind = _choice(rng, m, (0.35, 0.30, 0.35))  # meeting, call, email
+        mt = kind == 0
+        t_booked = cal.add(t_step[mt] - 3 * DAY, rng.uniform(0, 6, mt.sum()) * BH, ae_cal[group[mt]])
+        prev = np.concatenate([[0], t_step[:-1]])
+        prev = np.where(pos == 0, t[group], prev)
+        t_booked = np.clip(t_booked, prev[mt] + 1, t_step[mt])
+        self.meeting(j[group[mt]], ae[group[mt]], t_booked, t_step[mt], O["held"])
+        self.follow_up(j[group[mt]], ae[group[mt]], t_step[mt])
+        touch = ~mt
+        kinds, outcome = self.touch_types(int(touch.sum()), (0.46, 0.54, 0.0))
+        outcome = np.where((kinds == AT["call"]) & (rng.random(touch.sum()) < 0.5),
+                           O["connected"], outcome)
+        self.outbound(j[group[touch]], ae[group[touch]], t_step[touch], kinds, outcome)
+
+        t_last = t_step[pos == steps[group] - 1]
+        t_close = cal.add(t_last, rng.uniform(1, 5, n) * BD, ae_cal)
+        won = rng.random(n) < np.where(stall, 0.18, 0.34)
+        self.exits(
+            _Cohort(j, t_close, ae).take(~won), t_close[~won], (0.85, 0.15), ("closed_lost", None)
+        )
+        return _Cohort(j[won], t_close[won], ae[won]), _Cohort.empty()
+
+    def closed_won(self, c: _Cohort) -> None:
+        rng, cal, users, n = self.rng, self.cal, self.users, len(c)
+        j, t, ae = c.j, c.t, c.owner
+        self.events.add(j=j, stage=ST["closed_won"], t=t, owner=ae)
+        territory = self.jr["territory_eff"][j]
+        segment = self.jr["segment_eff"][j]
+
+        # Contract: one per closed-won journey, a 12-month term.
+        t1_day = self.t1 // DAY
+        start_day = np.minimum(t // DAY + rng.integers(0, 6, n), t1_day - 1)
+        start_ts = pd.to_datetime(start_day, unit="D")
+        end_day = (start_ts + pd.DateOffset(years=1)).as_unit("s").asi8 // DAY
+        end_day = np.asarray(end_day, dtype=np.int64)
+        median_arr = np.array([10_000, 40_000, 150_000])[segment]
+        arr = np.round(_lognormal(rng, 1.0, 0.45, n) * median_arr, -2).astype(np.int64)
+        churn_prone = rng.random(n) < 0.2
+        ended = end_day < t1_day
+        status = np.where(ended, np.where(churn_prone, 1, 0), 2)  # renewed, churned, open
+        renewal_arr = np.where(
+            status == 0, np.round(arr * rng.uniform(0.9, 1.3, n), -2), -1
+        ).astype(np.int64)
+        self.contracts.add(j=j, start=start_day, end=end_day, arr=arr, status=status,
+                           renewal_arr=renewal_arr)
+
+        # Customer success: kickoff, success plan, first value.
+        cs = users.pick(CS_TEAM, territory, self.later(t), rng.random(n))
+        cs_cal = self.ucal(cs)
+        self.assignments.add(j=j, owner=cs, t=cal.add(t, rng.uniform(0.1, 8, n) * BH, self.ucal(ae)),
+                             method=METHOD["rule"])
+        t_onb = cal.add(t, rng.uniform(0.5, 4, n) * BD, cs_cal)
+        self.events.add(j=j, stage=ST["onboarding"], t=t_onb, owner=cs)
+        late = rng.random(n) < users.late_kickoff[cs]
+        t_kick_booked = cal.add(
+            t_onb, np.where(late, rng.uniform(7, 12, n), rng.uniform(0.2, 4, n)) * BD, cs_cal
+        )
+        t_kick = cal.add(t_kick_booked, rng.uniform(1, 5, n) * BD, cs_cal)
+        held = rng.random(n) < 0.9
+        self.activities.add(
+            j=j, owner=cs, type=AT["meeting"], direction=DIR["outbound"], auto=False,
+            t=t_kick_booked, outcome=O["scheduled"], scheduled=t_kick,
+        )
+        self.activities.add(
+            j=j[held], owner=cs[held], type=AT["meeting"], direction=DIR["outbound"], auto=False,
+            t=t_kick[held], outcome=O["held"],
+        )
+        t_plan = cal.add(t_kick, rng.uniform(0.5, 5, n) * BD, cs_cal)
+        self.activities.add(
+            j=j, owner=cs, type=AT["milestone"], direction=DIR["internal"], auto=False,
+            t=t_plan, outcome=O["success_plan"],
+        )
+        t_adopt = cal.add(t_onb, rng.uniform(15, 40, n) * BD, cs_cal)
+        self.events.add(j=j, stage=ST["adoption"], t=t_adopt, owner=cs)
+        self.activities.add(
+            j=j, owner=cs, type=AT["milestone"], direction=DIR["internal"], auto=False,
+            t=t_adopt, outcome=O["first_value"],
+        )
+        self.outbound(j, cs, cal.add(t_adopt, rng.uniform(10, 40, n) * BD, cs_cal),
+                      np.full(n, AT["call"]), np.full(n, O["connected"]))
+
+        # Renewal motion: an AM takes over ~11-12 months after closing.
+        am = users.pick(AM_TEAM, territory, self.later(t + 330 * DAY), rng.random(n))
+        am_cal = self.ucal(am)
+        t_renewal = cal.add(t + rng.integers(330 * DAY, 350 * DAY, n), 0, am_cal)
+        t_am = cal.add(t_renewal - rng.integers(0, 14 * DAY, n), 0, am_cal)
+        t_am = np.minimum(t_am, t_renewal)
+        self.assignments.add(j=j, owner=am, t=t_am, method=METHOD["rule"])
+        self.events.add(j=j, stage=ST["renewal"], t=t_renewal, owner=am)
+        touches = rng.integers(2, 5, n)
+        group, _ = _group_positions(touches)
+        gap = rng.uniform(2, 10, len(group)) * BD
+        t_touch = cal.at(cal.open_before(t_renewal, am_cal)[group] + _group_cumsum(gap, touches),
+                         am_cal[group])
+        kinds, outcome = self.touch_types(len(group), (0.5, 0.5, 0.0))
+        is_meeting = rng.random(len(group)) < 0.3
+        kinds = np.where(is_meeting, AT["meeting"], kinds)
+        outcome = np.where(is_meeting, O["held"], outcome)
+        self.outbound(j[group], am[group], t_touch, kinds, outcome)
+
+        end_ts = end_day * DAY
+        churned = status == 1
+        t_churn = t_renewal + ((end_ts - t_renewal) * rng.uniform(0.3, 0.85, n)).astype(np.int64)
+        t_churn = np.minimum(cal.add(t_churn, 0, am_cal), end_ts - HOUR)
+        self.events.add(j=j[churned], stage=ST["churned"], t=t_churn[churned], owner=am[churned])
+
+        # Risk signals: ~30% of customers, more (and more severe) for churners.
+        has = rng.random(n) < np.where(churn_prone, 0.7, 0.2)
+        count = np.where(has, np.where(churn_prone, rng.integers(2, 4, n), rng.integers(1, 3, n)),
+                         0)
+        group, _ = _group_positions(count)
+        k = len(group)
+        horizon = np.where(churned, t_churn, end_ts)
+        t_sig = t_onb[group] + ((horizon[group] - t_onb[group]) * rng.random(k)).astype(np.int64)
+        sig_type = _choice(rng, k, (0.30, 0.20, 0.10, 0.10, 0.20, 0.10))
+        severity = np.where(
+            churn_prone[group], _choice(rng, k, (0.45, 0.35, 0.20)), _choice(rng, k, (0.1, 0.4, 0.5))
+        )  # SEVERITIES is (low, medium, high): index 0 = low
+        severity = np.where(churn_prone[group], 2 - severity, severity)
+        severity = np.where(churn_prone[group], severity, 2 - severity)
+        self.signals.add(j=j[group], t=t_sig, type=sig_type, severity=severity)
+        # Respond to the signal within a day or two, sometimes late, sometimes never.
+        responder = np.where(t_sig >= t_am[group], am[group], cs[group])
+        answer = _choice(rng, k, (0.75, 0.15, 0.10))
+        delay = np.where(answer == 0, rng.uniform(0.5, 16, k) * BH, rng.uniform(4, 10, k) * BD)
+        t_answer = cal.add(t_sig, delay, self.ucal(responder))
+        kinds, outcome = self.touch_types(k, (0.6, 0.4, 0.0))
+        a = answer < 2
+        self.outbound(j[group][a], responder[a], t_answer[a], kinds[a], outcome[a])
+
+    def run(self, inquiries: _Cohort, t_assign, mqls: _Cohort, sals: _Cohort) -> _Cohort:
+        """One pass through the funnel; returns the journeys it recycled."""
+        mql_from_inquiry, rec_inquiry = self.inquiry(inquiries, t_assign)
+        sal_from_mql, rec_mql = self.mql(_Cohort.concat(mqls, mql_from_inquiry))
+        sqls, rec_sal = self.sal(_Cohort.concat(sals, sal_from_mql))
+        opps, rec_sql = self.sql(sqls)
+        wins, _ = self.opportunity(opps)
+        self.closed_won(wins)
+        return _Cohort.concat(rec_inquiry, rec_mql, rec_sal, rec_sql)
+
+    def nurture(self, recycled: _Cohort, until: np.ndarray) -> None:
+        """Automated nurture emails after a recycle (stopping at re-entry)."""
+        rng = self.rng
+        count = _choice(rng, len(recycled), (0.3, 0.3, 0.25, 0.15))
+        group, _ = _group_positions(count)
+        t = recycled.t[group] + _group_cumsum(rng.integers(7 * DAY, 30 * DAY, len(group)), count)
+        keep = t < until[group]
+        self.activities.add(
+            j=recycled.j[group][keep], owner=self.users.SYSTEM, type=AT["email"],
+            direction=DIR["outbound"], auto=True, t=t[keep], outcome=O["sent"],
+        )
+
+    def reenter(self, recycled: _Cohort) -> tuple[_Cohort, _Cohort]:
+        """~25% of recycled journeys come back weeks or months later at mql or sal."""
+        rng, n = self.rng, len(recycled)
+        back = rng.random(n) < 0.25
+        t_back = recycled.t + rng.integers(21 * DAY, 150 * DAY, n)
+        self.nurture(recycled, np.where(back, t_back, np.iinfo(np.int64).max))
+        c = recycled.take(back)
+        owner, _ = self.initial_assignment(c.j, t_back[back])
+        t_entry = self.cal.add(t_back[back], 0, self.ucal(owner))
+        c = _Cohort(c.j, t_entry, owner)
+        at_sal = rng.random(len(c)) < 0.4
+        return c.take(~at_sal), c.take(at_sal)
+
+
+# ----------------------------------------------------------------------------- journeys
+
+
+def _make_accounts_and_journeys(rng, cal: _Calendars, n_journeys: int, t0: int, t1: int):
+    n_acc = max(1, int(round(n_journeys * 0.7)))
+    acc_segment = _choice(rng, n_acc, SEGMENT_SHARE)
+    acc_territory = _choice(rng, n_acc, TERRITORY_SHARE)
+    acc_industry = _choice(rng, n_acc, (0.22, 0.14, 0.11, 0.12, 0.1, 0.08, 0.07, 0.09, 0.07))
+    weight = np.array([1.0, 1.4, 2.0])[acc_segment]
+    account = np.searchsorted(np.cumsum(weight / weight.sum()), rng.random(n_journeys), "right")
+    account = np.minimum(account, n_acc - 1)
+
+    source = _choice(rng, n_journeys, SOURCE_SHARE)
+    intent = _choice_rows(rng, INTENT_BY_SOURCE[source])
+    product = np.where(rng.random(n_journeys) < 0.03, -1, _choice(rng, n_journeys, (0.55, 0.30, 0.15)))
+
+    def override(values, k):  # ~10% filled in, 30% of those differ from the account
+        filled = rng.random(n_journeys) < 0.10
+        differ = filled & (rng.random(n_journeys) < 0.30)
+        own = np.where(differ, (values + rng.integers(1, k, n_journeys)) % k, values)
+        return np.where(filled, own, -1)
+
+    j_segment = override(acc_segment[account], len(SEGMENTS))
+    j_territory = override(acc_territory[account], len(TERRITORIES))
+    segment_eff = np.where(j_segment >= 0, j_segment, acc_segment[account])
+    territory_eff = np.where(j_territory >= 0, j_territory, acc_territory[account])
+
+    # created_at: busier towards the end; mostly local business hours, else any time.
+    a = 0.6
+    def ramp(n):
+        return (np.sqrt(1 + 2 * a * (1 + a / 2) * rng.random(n)) - 1) / a
+    business = (source == OUTBOUND) | (rng.random(n_journeys) < 0.7)
+    c = territory_eff
+    lo, hi = cal.open_before(np.full(n_journeys, t0), c), cal.open_before(np.full(n_journeys, t1), c)
+    t_business = cal.at(lo + (hi - lo) * ramp(n_journeys), c)
+    t_any = t0 + (ramp(n_journeys) * (t1 - t0 - 1)).astype(np.int64)
+    created = np.where(business, t_business, t_any)
+
+    order = np.argsort(created, kind="stable")
+    jr = {
+        "account": account[order],
+        "created": created[order],
+        "source": source[order],
+        "intent": intent[order],
+        "segment": j_segment[order],
+        "territory": j_territory[order],
+        "segment_eff": segment_eff[order],
+        "territory_eff": territory_eff[order],
+        "product": product[order],
+    }
+
+    # Accounts exist before their first journey; accounts without one at any time.
+    first = np.full(n_acc, t1, dtype=np.int64)
+    np.minimum.at(first, jr["account"], jr["created"])
+    has = first < t1
+    lead = np.minimum(rng.exponential(60 * DAY, n_acc) + HOUR, first - t0) * rng.random(n_acc)
+    acc_created = np.where(has, first - lead.astype(np.int64),
+                           t0 + (rng.random(n_acc) * (t1 - t0 - 1)).astype(np.int64))
+    acc_order = np.argsort(acc_created, kind="stable")
+    rank = np.empty(n_acc, dtype=np.int64)
+    rank[acc_order] = np.arange(n_acc)
+    jr["account"] = rank[jr["account"]]
+    accounts = {
+        "created": acc_created[acc_order],
+        "segment": acc_segment[acc_order],
+        "territory": acc_territory[acc_order],
+        "industry": acc_industry[acc_order],
+        "n": n_acc,
+    }
+    return accounts, jr
+
+
+# ----------------------------------------------------------------------------- post-processing
+
+
+def _finish_events(rng, ev: dict, jr: dict, users: _Users, t0: int, t1: int) -> dict:
+    """Keep what happened inside the window, then add the CRM's own noise."""
+    keep = ev["t"] < t1
+    ev = {k: v[keep] for k, v in ev.items()}
+    n = len(ev["t"])
+    ev["order"] = np.arange(n)
+
+    # Owner missing on ~3% of events.
+    ev["owner"] = np.where(rng.random(n) < 0.03, -1, ev["owner"])
+
+    # A clock-skewed first event now and then: before the journey's created_at.
+    created = jr["created"][ev["j"]]
+    first = (ev["t"] == created) & np.isin(ev["stage"], (ST["inquiry"], ST["sal"]))
+    skew = first & (created >= t0 + 4 * HOUR) & (rng.random(n) < 0.002 * n / max(first.sum(), 1))
+    ev["t"] = np.where(skew, ev["t"] - rng.integers(MINUTE, 3 * HOUR, n), ev["t"])
+
+    # Runs of the same stage recorded again (re-syncs) before the next stage.
+    by_journey = np.lexsort((ev["order"], ev["t"], ev["j"]))
+    j_sorted, t_sorted = ev["j"][by_journey], ev["t"][by_journey]
+    nxt = np.append(t_sorted[1:], t1)
+    same = np.append(j_sorted[1:] == j_sorted[:-1], False)
+    t_next = np.empty(n, dtype=np.int64)
+    t_next[by_journey] = np.where(same, nxt, np.minimum(t_sorted + 2 * DAY, t1 - 1))
+    repeatable = np.isin(ev["stage"], [ST[s] for s in ("mql", "sal", "sql", "opportunity")])
+    repeat = repeatable & (rng.random(n) < 0.004) & (t_next - ev["t"] > 2 * MINUTE)
+    copies = np.where(repeat, 1 + (rng.random(n) < 0.3), 0)
+    group, pos = _group_positions(copies)
+    frac = (pos + 1 + rng.random(len(group)) * 0.5) / (copies[group] + 2)
+    run = {k: v[group] for k, v in ev.items()}
+    run["t"] = ev["t"][group] + ((t_next[group] - ev["t"][group]) * frac).astype(np.int64)
+
+    # Exact duplicates (same journey, stage, time; another event id).
+    dup = rng.random(n) < 0.005
+    dups = {k: v[dup] for k, v in ev.items()}
+    out = {k: np.concatenate([ev[k], run[k], dups[k]]) for k in ev}
+    out["order"] = np.arange(len(out["t"]))
+    return out
+
+
+def _finish_activities(rng, act: dict, ev: dict, users: _Users, t1: int) -> dict:
+    # Internal notes on ~5% of stage changes.
+    note = (rng.random(len(ev["t"])) < 0.05) & (ev["owner"] >= 0)
+    notes = {
+        "j": ev["j"][note],
+        "owner": ev["owner"][note],
+        "type": np.full(note.sum(), AT["chat"], dtype=np.int8),
+        "direction": np.full(note.sum(), DIR["internal"], dtype=np.int8),
+        "auto": np.zeros(note.sum(), dtype=bool),
+        "t": ev["t"][note] + rng.integers(MINUTE, 2 * HOUR, note.sum()),
+        "outcome": np.full(note.sum(), O["note"], dtype=np.int8),
+        "scheduled": np.full(note.sum(), -1, dtype=np.int64),
+    }
+    act = {k: np.concatenate([act[k], notes[k]]) for k in act}
+    keep = (act["t"] < t1) & (act["scheduled"] < t1)
+    act = {k: v[keep] for k, v in act.items()}
+    n = len(act["t"])
+    # Now and then the owner's manager does the touch, or nobody is recorded.
+    human = act["owner"] != users.SYSTEM
+    u = rng.random(n)
+    manager = users.manager[np.maximum(act["owner"], 0)]
+    act["owner"] = np.where(human & (u < 0.03) & (manager >= 0), manager, act["owner"])
+    act["owner"] = np.where(human & (u > 0.99), -1, act["owner"])
+    act["order"] = np.arange(n)
+    return act
+
+
+def _time_order(cols: dict) -> dict:
+    order = np.lexsort((cols["order"], cols["j"], cols["t"]))
+    return {k: v[order] for k, v in cols.items()}
+
+
+# ----------------------------------------------------------------------------- string tables
+
+
+def _ids(table: str, numbers: np.ndarray) -> pa.Array:
+    prefix, digits = ID_FORMAT[table]
+    text = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()),
+                        digits, "0")
+    return pc.binary_join_element_wise(pa.scalar(prefix), text, "")
+
+
+def _refs(ids: pa.Array, index: np.ndarray) -> pa.Array:
+    index = np.asarray(index, dtype=np.int64)
+    return ids.take(pa.array(index, mask=index < 0))
+
+
+def _enum(values, codes: np.ndarray) -> pa.Array:
+    codes = np.asarray(codes, dtype=np.int64)
+    return pa.array(list(values), pa.string()).take(pa.array(codes, mask=codes < 0))
+
+
+def _timestamps(t: np.ndarray) -> pa.Array:
+    t = np.asarray(t, dtype=np.int64)
+    return pc.cast(pa.array(t, type=pa.timestamp("s"), mask=t < 0), pa.string())
+
+
+def _dates(days: np.ndarray) -> pa.Array:
+    days = np.asarray(days, dtype=np.int32)
+    return pc.cast(pa.array(days, type=pa.date32()), pa.string())
+
+
+def _numbers(values: np.ndarray) -> pa.Array:
+    values = np.asarray(values, dtype=np.int64)
+    return pc.cast(pa.array(values, mask=values < 0), pa.string())
+
+
+def _booleans(values: np.ndarray) -> pa.Array:
+    return pc.cast(pa.array(np.asarray(values, dtype=bool)), pa.string())
+
+
+def _table(name: str, columns: dict[str, pa.Array]) -> pa.Table:
+    names = TABLES_BY_NAME[name].column_names
+    return pa.table([columns[c].cast(pa.string()) for c in names], names=names)
+
+
+# ----------------------------------------------------------------------------- dirty rows
+
+BAD_VALUES = {
+    "bad_timestamp": ("2025-13-45 99:00", "not-a-timestamp", "2025-02-30 25:61:00"),
+    "bad_date": ("not-a-date", "2025-02-30", "2025-13-01"),
+    "bad_number": ("12,x", "abc", "1.2.3"),
+    "bad_boolean": ("maybe", "tru", "2"),
+    "bad_enum": ("unknown_value", "legacy_value"),
+}
+
+
+def _breakable(name: str) -> dict[str, list[str]]:
+    """Reject kind -> columns of ``name`` that can carry it (PK excluded)."""
+    table = TABLES_BY_NAME[name]
+    kinds: dict[str, list[str]] = {reason: [] for reason in DIRTY_REASONS}
+    kind_reason = {"timestamp": "bad_timestamp", "date": "bad_date", "number": "bad_number",
+                   "boolean": "bad_boolean", "enum": "bad_enum"}
+    for col in table.columns:
+        if col.name == table.primary_key:
+            continue
+        if col.required and col.kind in kind_reason:
+            kinds[kind_reason[col.kind]].append(col.name)
+        if col.required and col.kind != "id":
+            kinds["missing_required"].append(col.name)
+        if col.references:
+            kinds["missing_parent"].append(col.name)
+    kinds["duplicate_key"] = [table.primary_key]
+    # One reference per table is enough and keeps each reject unambiguous: prefer the
+    # required one (journey_id, account_id); users only has manager_id.
+    required_refs = [c for c in kinds["missing_parent"] if table.column(c).required]
+    if required_refs:
+        kinds["missing_parent"] = required_refs
+    return {reason: cols for reason, cols in kinds.items() if cols}
+
+
+def _add_dirty(rng, name: str, good: pa.Table, dirty: float) -> tuple[pa.Table, dict[str, int]]:
+    """Append ~dirty x rows broken copies of good rows, interleaved deterministically."""
+    counts = dict.fromkeys(DIRTY_REASONS, 0)
+    n = good.num_rows
+    n_dirty = int(round(dirty * n))
+    if n_dirty == 0 or n == 0:
+        return good, counts
+    kinds = _breakable(name)
+    reasons = list(kinds)
+    reason = rng.permutation(np.arange(n_dirty) % len(reasons))
+    source = rng.integers(0, n, n_dirty)
+    rows = good.take(pa.array(source))
+    columns = {c: rows.column(c).combine_chunks() for c in rows.column_names}
+    pk = TABLES_BY_NAME[name].primary_key
+    fresh = n + 1 + np.arange(n_dirty)
+    is_dup = reason == reasons.index("duplicate_key")
+    ids = pc.if_else(pa.array(is_dup), columns[pk], _ids(name, fresh))
+    columns[pk] = ids
+    for r_index, r_name in enumerate(reasons):
+        if r_name == "duplicate_key":
+            continue
+        hit = reason == r_index
+        targets = kinds[r_name]
+        which = rng.integers(0, len(targets), n_dirty)
+        for k, col in enumerate(targets):
+            mask = hit & (which == k)
+            if not mask.any():
+                continue
+            if r_name == "missing_required":
+                value = pa.nulls(n_dirty, pa.string())
+            elif r_name == "missing_parent":
+                prefix = ID_FORMAT[TABLES_BY_NAME[name].column(col).references][0]
+                value = pa.array(np.full(n_dirty, f"missing_{prefix}999", dtype=object), pa.string())
+            else:
+                options = BAD_VALUES[r_name]
+                value = pa.array(np.array(options, dtype=object)[rng.integers(0, len(options), n_dirty)],
+                                 pa.string())
+            columns[col] = pc.if_else(pa.array(mask), value, columns[col])
+        counts[r_name] = int(hit.sum())
+    counts["duplicate_key"] = int(is_dup.sum())
+
+    # Interleave: a dirty row goes before good row `slot`; a duplicate after its original.
+    slot = rng.integers(0, n + 1, n_dirty)
+    slot = np.where(is_dup, source + 1 + (rng.random(n_dirty) * (n - source)).astype(np.int64), slot)
+    key = np.concatenate([2 * np.arange(n) + 1, 2 * slot])
+    tie = np.concatenate([np.zeros(n, dtype=np.int64), np.arange(n_dirty)])
+    order = np.lexsort((tie, key))
+    dirty_table = pa.table([columns[c] for c in good.column_names], names=good.column_names)
+    combined = pa.concat_tables([good, dirty_table]).combine_chunks()
+    return combined.take(pa.array(order)), counts
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: pa.Table, path: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        pq.write_table(table, path, compression="zstd")
+        return
+    con.register("_out", table)
+    try:
+        target = str(path).replace("'", "''")
+        con.execute(f"COPY (SELECT * FROM _out) TO '{target}' (FORMAT csv, HEADER, DELIMITER ',')")
+    finally:
+        con.unregister("_out")
+
+
+class _NoProgress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def add_task(self, *args, **kwargs):
+        return 0
+
+    def update(self, *args, **kwargs):
+        pass
+
+    def advance(self, *args, **kwargs):
+        pass
+
+
+def _progress(show: bool):
+    if not show:
+        return _NoProgress()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description:<34}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def _validate(journeys, months, dirty, fmt) -> None:
+    if not isinstance(journeys, int | np.integer) or journeys < 1:
+        raise ValueError(f"journeys must be an integer >= 1, got {journeys!r}")
+    if not isinstance(months, int | np.integer) or months < 1:
+        raise ValueError(f"months must be an integer >= 1, got {months!r}")
+    if not 0.0 <= float(dirty) < 0.5:
+        raise ValueError(f"dirty must be in [0, 0.5), got {dirty!r}")
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+def generate(
+    out_dir: Path,
+    journeys: int,
+    seed: int = 7,
+    start: date = date(2025, 1, 1),
+    months: int = 18,
+    dirty: float = 0.0,
+    fmt: str = "csv",
+    show_progress: bool = False,
+) -> dict[str, int]:
+    """Write the demo extract to out_dir (created if missing); return rows written per table
+    (including dirty rows)."""
+    _validate(journeys, months, dirty, fmt)
+    if isinstance(start, datetime):
+        start = start.date()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    journeys = int(journeys)
+    end = _add_months(start, months)
+    t0, t1 = _epoch(start), _epoch(end)
+    rng = np.random.default_rng(seed)
+
+    steps: list[tuple[str, Callable[[], None]]] = []
+    state: dict = {}
+
+    def people():
+        state["cal"] = _Calendars(t0, t1 + 800 * DAY)
+        state["users"] = _make_users(rng, journeys)
+        state["accounts"], state["jr"] = _make_accounts_and_journeys(
+            rng, state["cal"], journeys, t0, t1
+        )
+
+    def funnel():
+        jr, users, cal = state["jr"], state["users"], state["cal"]
+        sim = _Simulation(rng, cal, users, jr, t0, t1)
+        all_j = np.arange(journeys)
+        created = jr["created"]
+        owner, t_assign = sim.initial_assignment(all_j, created)
+        at_sal = (jr["source"] == OUTBOUND) & (rng.random(journeys) < 0.75)
+        inquiries = _Cohort(all_j, created, owner).take(~at_sal)
+        sals = _Cohort(all_j, created, owner).take(at_sal)
+        recycled = sim.run(inquiries, t_assign[~at_sal], _Cohort.empty(), sals)
+        mqls, sals = sim.reenter(recycled)
+        recycled = sim.run(_Cohort.empty(), np.empty(0, dtype=np.int64), mqls, sals)
+        sim.nurture(recycled, np.full(len(recycled), np.iinfo(np.int64).max))
+        state["sim"] = sim
+
+    def tidy():
+        sim, jr, users = state.pop("sim"), state["jr"], state["users"]
+        ev = _finish_events(rng, sim.events.arrays(), jr, users, t0, t1)
+        act = _finish_activities(rng, sim.activities.arrays(), ev, users, t1)
+        asg = sim.assignments.arrays()
+        asg = {k: v[asg["t"] < t1] for k, v in asg.items()}
+        asg["order"] = np.arange(len(asg["t"]))
+        won = ev["stage"] == ST["closed_won"]
+        won_j = np.unique(ev["j"][won])
+        con = sim.contracts.arrays()
+        con = {k: v[np.isin(con["j"], won_j)] for k, v in con.items()}
+        order = np.argsort(con["start"] * (journeys + 1) + con["j"], kind="stable")
+        state["contracts"] = {k: v[order] for k, v in con.items()}
+        sig = sim.signals.arrays()
+        sig = {k: v[sig["t"] < t1] for k, v in sig.items()}
+        sig["order"] = np.arange(len(sig["t"]))
+        state["signals"] = _time_order(sig)
+        state["events"] = _time_order(ev)
+        state["activities"] = _time_order(act)
+        state["assignments"] = _time_order(asg)
+
+    steps = [("Simulating people and accounts", people), ("Simulating the funnel", funnel),
+             ("Adding CRM noise", tidy)]
+
+    rows: dict[str, int] = {}
+    dirty_rows: dict[str, dict[str, int]] = {}
+    ids: dict[str, pa.Array] = {}
+
+    def build(name: str) -> pa.Table:
+        users, accounts, jr = state["users"], state["accounts"], state["jr"]
+        if name == "users":
+            ids["users"] = _ids("users", np.arange(1, users.n + 1))
+            return _table(name, {
+                "user_id": ids["users"],
+                "full_name": pa.array(users.full_name, pa.string()),
+                "email": pa.array(users.email, pa.string()),
+                "role": _enum(ROLES, users.role),
+                "team": _enum(TEAMS, users.team),
+                "manager_id": _refs(ids["users"], users.manager),
+                "territory": _enum(TERRITORIES, users.territory),
+                "is_active": _booleans(users.active),
+            })
+        if name == "accounts":
+            n = accounts["n"]
+            ids["accounts"] = _ids("accounts", np.arange(1, n + 1))
+            words = np.array("Acme Globex Initech Umbrella Stark Wayne Hooli Vandelay Soylent "
+                             "Tyrell Cyberdyne Aperture Wonka Gringotts Monarch Nakatomi".split(),
+                             dtype=object)
+            kinds = np.array("Labs Systems Group Partners Holdings Works Analytics Logistics".split(),
+                             dtype=object)
+            name_col = pc.binary_join_element_wise(
+                pa.array(words[rng.integers(0, len(words), n)], pa.string()),
+                pa.array(kinds[rng.integers(0, len(kinds), n)], pa.string()),
+                pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), " ",
+            )
+            return _table(name, {
+                "account_id": ids["accounts"],
+                "account_name": name_col,
+                "segment": _enum(SEGMENTS, accounts["segment"]),
+                "territory": _enum(TERRITORIES, accounts["territory"]),
+                "industry": _enum(INDUSTRIES, accounts["industry"]),
+                "created_at": _timestamps(accounts["created"]),
+            })
+        if name == "journeys":
+            ids["journeys"] = _ids("journeys", np.arange(1, journeys + 1))
+            return _table(name, {
+                "journey_id": ids["journeys"],
+                "account_id": _refs(ids["accounts"], jr["account"]),
+                "created_at": _timestamps(jr["created"]),
+                "source": _enum(SOURCES, jr["source"]),
+                "intent_level": _enum(INTENT_LEVELS, jr["intent"]),
+                "segment": _enum(SEGMENTS, jr["segment"]),
+                "territory": _enum(TERRITORIES, jr["territory"]),
+                "product_line": _enum(PRODUCT_LINES, jr["product"]),
+            })
+        if name == "stage_events":
+            ev = state.pop("events")
+            return _table(name, {
+                "event_id": _ids(name, np.arange(1, len(ev["t"]) + 1)),
+                "journey_id": _refs(ids["journeys"], ev["j"]),
+                "stage": _enum(STAGES, ev["stage"]),
+                "occurred_at": _timestamps(ev["t"]),
+                "owner_id": _refs(ids["users"], ev["owner"]),
+                "reason_code": _enum(REASON_CODES, ev["reason"]),
+            })
+        if name == "assignments":
+            asg = state.pop("assignments")
+            return _table(name, {
+                "assignment_id": _ids(name, np.arange(1, len(asg["t"]) + 1)),
+                "journey_id": _refs(ids["journeys"], asg["j"]),
+                "owner_id": _refs(ids["users"], asg["owner"]),
+                "assigned_at": _timestamps(asg["t"]),
+                "method": _enum(ASSIGNMENT_METHODS, asg["method"]),
+                "reason": _enum(ASSIGNMENT_REASONS, asg["reason"]),
+            })
+        if name == "activities":
+            act = state.pop("activities")
+            return _table(name, {
+                "activity_id": _ids(name, np.arange(1, len(act["t"]) + 1)),
+                "journey_id": _refs(ids["journeys"], act["j"]),
+                "owner_id": _refs(ids["users"], act["owner"]),
+                "activity_type": _enum(ACTIVITY_TYPES, act["type"]),
+                "direction": _enum(DIRECTIONS, act["direction"]),
+                "is_automated": _booleans(act["auto"]),
+                "occurred_at": _timestamps(act["t"]),
+                "outcome": _enum(OUTCOMES, act["outcome"]),
+                "scheduled_for": _timestamps(act["scheduled"]),
+            })
+        if name == "contracts":
+            con = state.pop("contracts")
+            return _table(name, {
+                "contract_id": _ids(name, np.arange(1, len(con["j"]) + 1)),
+                "journey_id": _refs(ids["journeys"], con["j"]),
+                "account_id": _refs(ids["accounts"], jr["account"][con["j"]]),
+                "start_date": _dates(con["start"]),
+                "end_date": _dates(con["end"]),
+                "arr": _numbers(con["arr"]),
+                "renewal_status": _enum(RENEWAL_STATUSES, con["status"]),
+                "renewal_arr": _numbers(con["renewal_arr"]),
+            })
+        sig = state.pop("signals")
+        return _table(name, {
+            "signal_id": _ids(name, np.arange(1, len(sig["t"]) + 1)),
+            "journey_id": _refs(ids["journeys"], sig["j"]),
+            "detected_at": _timestamps(sig["t"]),
+            "signal_type": _enum(SIGNAL_TYPES, sig["type"]),
+            "severity": _enum(SEVERITIES, sig["severity"]),
+        })
+
+    con = duckdb.connect()
+    try:
+        with _progress(show_progress) as progress:
+            task = progress.add_task("Generating", total=len(steps) + len(TABLE_NAMES))
+            for label, step in steps:
+                progress.update(task, description=label)
+                step()
+                progress.advance(task)
+            for name in TABLE_NAMES:
+                progress.update(task, description=f"Writing {name}")
+                table, counts = _add_dirty(rng, name, build(name), dirty)
+                _write(con, table, out_dir / f"{name}.{fmt}", fmt)
+                rows[name] = table.num_rows
+                dirty_rows[name] = counts
+                del table
+                progress.advance(task)
+    finally:
+        con.close()
+
+    manifest = {
+        "seed": seed,
+        "journeys": journeys,
+        "start": start.isoformat(),
+        "months": months,
+        "dirty": dirty,
+        "format": fmt,
+        "end": end.isoformat(),
+        "contract_version": 1,
+        "rows": rows,
+        "dirty_rows": dirty_rows,
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return rows

@@ -1,0 +1,38 @@
+-- Activities the clocks may see: nothing after as_of. is_human_touch marks the ones that
+-- can stop a clock at all: not inbound, and not automated (milestones are recorded by
+-- systems, so they count even when automated).
+with
+
+activities as (
+
+    select * from {{ ref('stg_crm__activities') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_resolved') }}
+
+),
+
+final as (
+
+    select
+        activities.activity_id,
+        activities.journey_id,
+        activities.owner_id,
+        activities.activity_type,
+        activities.direction,
+        activities.outcome,
+        activities.direction != 'inbound'
+            and (not activities.is_automated or activities.activity_type = 'milestone')
+            as is_human_touch,
+        activities.occurred_at
+
+    from activities
+    cross join as_of
+    where activities.occurred_at <= as_of.as_of
+
+)
+
+select * from final

@@ -1,0 +1,54 @@
+-- Which policies clock which visits: a policy applies to visits of its stage ('*': every
+-- funnel stage) in journeys of its segment and intent level. Contract and signal policies
+-- are matched per contract / signal in int_clocks_started, not here.
+with
+
+visits as (
+
+    select * from {{ ref('fct_stage_visits') }}
+
+),
+
+journeys as (
+
+    select * from {{ ref('int_journeys_enriched') }}
+
+),
+
+policies as (
+
+    select * from {{ ref('int_sla_policies_normalized') }}
+
+),
+
+final as (
+
+    select
+        policies.policy_id,
+        policies.sla_type,
+        visits.stage_visit_id,
+        visits.journey_id,
+        visits.owner_id,
+        visits.stage,
+        visits.exit_kind,
+        visits.calendar_id,
+        journeys.segment,
+        journeys.intent_level,
+        visits.entered_at,
+        visits.exited_at
+
+    from visits
+    inner join journeys
+        on visits.journey_id = journeys.journey_id
+    inner join policies
+        on policies.is_active
+        and (policies.stage = visits.stage or (policies.stage = '*' and not visits.is_closing))
+        and {{ wildcard_matches('policies.segment', 'journeys.segment') }}
+        and {{ wildcard_matches('policies.intent_level', 'journeys.intent_level') }}
+    where policies.sla_type in (
+        'first_touch', 'stage_exit', 'activity', 'attempts', 'handoff', 'follow_up', 'stall'
+    )
+
+)
+
+select * from final

@@ -1,0 +1,57 @@
+-- Seed values as analysts type them ("Call | Email", "*", blanks) turned into one canonical
+-- form: lower case, no spaces in lists, '*' for "any", so matching rules stay simple.
+with
+
+policies as (
+
+    select * from {{ ref('sla_policies') }}
+
+),
+
+normalized as (
+
+    select
+        trim(policy_id) as policy_id,
+        coalesce(nullif(lower(trim(stage)), ''), '*') as stage,
+        lower(trim(sla_type)) as sla_type,
+        description,
+        lower(trim(target_unit)) as target_unit,
+        coalesce(nullif(lower(trim(segment)), ''), '*') as segment,
+        coalesce(nullif(lower(trim(intent_level)), ''), '*') as intent_level,
+        nullif(replace(lower(stop_activity_types), ' ', ''), '') as stop_activity_types,
+        nullif(replace(lower(stop_outcomes), ' ', ''), '') as stop_outcomes,
+        nullif(replace(lower(trigger_activity_types), ' ', ''), '') as trigger_activity_types,
+        nullif(replace(lower(trigger_outcomes), ' ', ''), '') as trigger_outcomes,
+        nullif(lower(trim(owner_role)), '') as owner_role,
+        replace(lower(failure_action), ' ', '') as failure_action,
+        kpi,
+        cast(target_value as double) as target_value,
+        cast(warning_pct as double) as warning_pct,
+        cast(min_attempts as integer) as min_attempts,
+        cast(coalesce(min_channels, 1) as integer) as min_channels,
+        is_active
+
+    from policies
+
+),
+
+final as (
+
+    select
+        *,
+        -- The budget in seconds for units measured in seconds of (open or calendar) time;
+        -- business_days budgets are day counts resolved against the calendar instead.
+        case target_unit
+            when 'minutes' then target_value * 60
+            when 'hours' then target_value * 3600
+            when 'days' then target_value * 86400
+            when 'business_minutes' then target_value * 60
+            when 'business_hours' then target_value * 3600
+        end as target_seconds,
+        target_unit like 'business_%' as is_business_time
+
+    from normalized
+
+)
+
+select * from final

@@ -1,0 +1,110 @@
+-- One row per recycled visit: was it recycled with a valid reason, did the journey come
+-- back into the funnel, and did the comeback reach SQL or later?
+with
+
+visits as (
+
+    select * from {{ ref('fct_stage_visits') }}
+
+),
+
+reason_codes as (
+
+    select * from {{ ref('reason_codes') }}
+
+),
+
+visits_with_previous as (
+
+    select
+        *,
+        lag(stage) over (partition by journey_id order by journey_visit_sequence) as previous_stage
+
+    from visits
+
+),
+
+recycles as (
+
+    select *
+    from visits_with_previous
+    where stage = 'recycled'
+
+),
+
+re_entries as (
+
+    -- The next funnel visit after the recycle.
+    select
+        recycles.stage_visit_id,
+        later_visits.stage as re_entry_stage,
+        later_visits.entered_at as re_entered_at,
+        later_visits.journey_visit_sequence as re_entry_sequence,
+        row_number() over (
+            partition by recycles.stage_visit_id
+            order by later_visits.journey_visit_sequence
+        ) as re_entry_rank
+
+    from recycles
+    inner join visits as later_visits
+        on recycles.journey_id = later_visits.journey_id
+        and later_visits.journey_visit_sequence > recycles.journey_visit_sequence
+        and not later_visits.is_closing
+
+),
+
+first_re_entries as (
+
+    select * from re_entries where re_entry_rank = 1
+
+),
+
+reached_sql as (
+
+    -- The re-entry visit itself counts, and so does any later one.
+    select
+        first_re_entries.stage_visit_id,
+        max(case when later_visits.funnel_order >= 4 and not later_visits.is_closing then 1 else 0 end)
+            as has_reached_sql
+
+    from first_re_entries
+    inner join recycles
+        on first_re_entries.stage_visit_id = recycles.stage_visit_id
+    inner join visits as later_visits
+        on recycles.journey_id = later_visits.journey_id
+        and later_visits.journey_visit_sequence >= first_re_entries.re_entry_sequence
+    group by first_re_entries.stage_visit_id
+
+),
+
+final as (
+
+    select
+        recycles.stage_visit_id,
+        recycles.journey_id,
+        recycles.owner_id,
+        recycles.previous_stage as from_stage,
+        recycles.reason_code,
+        case when valid_codes.reason_code is not null then valid_codes.nurture_track end as nurture_track,
+        first_re_entries.re_entry_stage,
+        {{ seconds_between('recycles.entered_at', 'first_re_entries.re_entered_at') }} / 86400.0
+            as days_to_re_entry,
+        valid_codes.reason_code is not null as has_valid_reason,
+        first_re_entries.re_entered_at is not null as is_re_entered,
+        coalesce(reached_sql.has_reached_sql = 1, false) as re_entry_reached_sql,
+        recycles.entered_at as recycled_at,
+        first_re_entries.re_entered_at
+
+    from recycles
+    left join reason_codes as valid_codes
+        on recycles.reason_code = valid_codes.reason_code
+        and valid_codes.is_active
+        and valid_codes.applies_to in ('recycled', 'any')
+    left join first_re_entries
+        on recycles.stage_visit_id = first_re_entries.stage_visit_id
+    left join reached_sql
+        on recycles.stage_visit_id = reached_sql.stage_visit_id
+
+)
+
+select * from final

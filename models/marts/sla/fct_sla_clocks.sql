@@ -1,0 +1,218 @@
+-- depends_on: {{ ref('int_calendar_open_intervals') }}
+-- One row per clock instance with its status as of as_of (docs/sla_semantics.md, "Clocks").
+with
+
+clocks as (
+
+    select * from {{ ref('int_clocks_started') }}
+
+),
+
+deadlines as (
+
+    select * from {{ ref('int_deadlines_computed') }}
+
+),
+
+stall_clocks as (
+
+    select * from {{ ref('int_stall_clocks_resolved') }}
+
+),
+
+policies as (
+
+    select * from {{ ref('int_sla_policies_normalized') }}
+
+),
+
+activities as (
+
+    select * from {{ ref('int_activities_until_as_of') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_resolved') }}
+
+),
+
+clocks_with_deadlines as (
+
+    select
+        clocks.*,
+        deadlines.due_at,
+        deadlines.warning_at,
+        -- A closing exit before the clock's own stop ends first_touch, activity and handoff
+        -- clocks at the exit; attempts clocks end at any exit before their stop.
+        clocks.exited_at is not null
+            and (clocks.stop_condition_at is null or clocks.exited_at < clocks.stop_condition_at)
+            as has_exit_before_stop
+
+    from clocks
+    inner join deadlines
+        on clocks.clock_id = deadlines.deadline_request_id
+
+),
+
+stops_resolved as (
+
+    select
+        *,
+        case
+            when sla_type in ('first_touch', 'activity', 'handoff')
+                and exit_kind = 'closed' and has_exit_before_stop then exited_at
+            when sla_type = 'attempts' and has_exit_before_stop then exited_at
+            else stop_condition_at
+        end as stopped_at
+
+    from clocks_with_deadlines
+
+),
+
+statuses as (
+
+    select
+        stops_resolved.*,
+        case
+            when sla_type in ('first_touch', 'activity', 'handoff')
+                and exit_kind = 'closed' and has_exit_before_stop
+                then case when exited_at <= due_at then 'cancelled' else 'breached' end
+            when sla_type = 'attempts' and has_exit_before_stop and exit_kind = 'closed'
+                then 'breached'
+            when stopped_at is not null
+                then case when stopped_at <= due_at then 'met' else 'breached' end
+            when as_of.as_of > due_at then 'breached'
+            else 'open'
+        end as status
+
+    from stops_resolved
+    cross join as_of
+
+),
+
+non_stall_clocks as (
+
+    select
+        clock_id,
+        policy_id,
+        sla_type,
+        journey_id,
+        stage,
+        stage_visit_id,
+        trigger_id,
+        owner_id,
+        calendar_id,
+        target_unit,
+        target_value,
+        status,
+        started_at,
+        due_at,
+        warning_at,
+        stopped_at,
+        case
+            when status != 'breached' then null
+            -- Recycling an SAL before the minimum attempts is itself the breach.
+            when sla_type = 'attempts' and has_exit_before_stop and exit_kind = 'closed'
+                then case when exited_at < due_at then exited_at else due_at end
+            else due_at
+        end as breached_at
+
+    from statuses
+
+),
+
+all_clocks as (
+
+    select * from non_stall_clocks
+    union all
+    select * from stall_clocks
+
+),
+
+measured as (
+
+    select
+        all_clocks.*,
+        coalesce(all_clocks.stopped_at, as_of.as_of) as measured_until_at,
+        as_of.as_of
+
+    from all_clocks
+    cross join as_of
+
+),
+
+with_open_seconds_at_start as (
+
+    {{ open_seconds_at('measured', 'calendar_id', 'started_at', 'open_seconds_at_start') }}
+
+),
+
+with_open_seconds_at_end as (
+
+    {{ open_seconds_at('with_open_seconds_at_start', 'calendar_id', 'measured_until_at', 'open_seconds_at_end') }}
+
+),
+
+attempt_counts as (
+
+    -- attempts and channels count qualifying activities from the start up to the stop (else as_of).
+    select
+        measured.clock_id,
+        count(activities.activity_id) as attempts,
+        count(distinct activities.activity_type) as channels
+
+    from measured
+    inner join policies
+        on measured.policy_id = policies.policy_id
+    left join activities
+        on measured.journey_id = activities.journey_id
+        and activities.occurred_at >= measured.started_at
+        and activities.occurred_at <= measured.measured_until_at
+        and {{ is_qualifying_activity('policies', 'activities') }}
+    where measured.sla_type = 'attempts'
+    group by measured.clock_id
+
+),
+
+final as (
+
+    select
+        with_open_seconds_at_end.clock_id,
+        with_open_seconds_at_end.policy_id,
+        with_open_seconds_at_end.journey_id,
+        with_open_seconds_at_end.stage_visit_id,
+        with_open_seconds_at_end.trigger_id,
+        with_open_seconds_at_end.owner_id,
+        with_open_seconds_at_end.calendar_id,
+        with_open_seconds_at_end.sla_type,
+        with_open_seconds_at_end.stage,
+        with_open_seconds_at_end.status,
+        with_open_seconds_at_end.target_unit,
+        with_open_seconds_at_end.target_value,
+        {{ seconds_between('with_open_seconds_at_end.started_at', 'with_open_seconds_at_end.measured_until_at') }} / 60.0
+            as elapsed_minutes,
+        (with_open_seconds_at_end.open_seconds_at_end - with_open_seconds_at_end.open_seconds_at_start) / 60.0
+            as elapsed_business_minutes,
+        attempt_counts.attempts,
+        attempt_counts.channels,
+        coalesce(
+            with_open_seconds_at_end.status = 'open'
+            and with_open_seconds_at_end.as_of >= with_open_seconds_at_end.warning_at,
+            false
+        ) as is_at_risk,
+        with_open_seconds_at_end.started_at,
+        with_open_seconds_at_end.due_at,
+        with_open_seconds_at_end.warning_at,
+        with_open_seconds_at_end.stopped_at,
+        with_open_seconds_at_end.breached_at,
+        with_open_seconds_at_end.as_of
+
+    from with_open_seconds_at_end
+    left join attempt_counts
+        on with_open_seconds_at_end.clock_id = attempt_counts.clock_id
+
+)
+
+select * from final
