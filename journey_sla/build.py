@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import datetime, timezone
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -31,10 +32,42 @@ class BuildResult:
     warehouse: Path
     nodes_passed: int
     nodes_total: int
+    node_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def normalize_as_of(text: str) -> str:
+    """An ISO-8601 instant (offset optional, UTC when absent) as 'YYYY-MM-DD HH:MM:SS' in UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValueError(
+            f"--as-of {text!r} is not an ISO-8601 timestamp (e.g. 2025-10-31 23:59:59)"
+        ) from error
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def dbt_vars(as_of: str | None) -> dict[str, str]:
-    return {"as_of": as_of} if as_of else {}
+    return {"as_of": normalize_as_of(as_of)} if as_of else {}
+
+
+def failing_rows(database: Path, results: list, limit: int = 3) -> str:
+    """The first rows of failed tests that store failures (seed checks name the bad row)."""
+    messages = []
+    if not database.exists():
+        return ""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for result in results:
+            relation = getattr(result.node, "relation_name", None)
+            if not relation or str(result.status) != "fail":
+                continue
+            try:
+                rows = connection.execute(f"select * from {relation} limit {limit}").fetchall()
+            except duckdb.Error:
+                continue
+            messages += [" ".join(str(value) for value in row) for row in rows]
+    return "; ".join(messages)
 
 
 def has_selection(dbt_args: Sequence[str]) -> bool:
@@ -78,6 +111,7 @@ def build_warehouse(
     command: str = "build",
 ) -> BuildResult:
     warehouse = Path(warehouse).resolve()
+    variables = dbt_vars(as_of)
     raw = raw_path_for(warehouse)
     if not raw.exists():
         raise BuildError(f"{raw}: no raw data loaded yet; run `journey-sla load DIR` first")
@@ -95,20 +129,24 @@ def build_warehouse(
             "JOURNEY_SLA_RAW_DB": str(raw),
             "JOURNEY_SLA_DB": str(warehouse),
         }
-        args = [command, "--vars", json.dumps(dbt_vars(as_of)), *dbt_args]
+        args = [command, "--vars", json.dumps(variables), *dbt_args]
         result = run_dbt(args, env)
         if result.exception is not None:
-            raise BuildError(f"dbt {command} could not run: {result.exception}")
+            summary = " ".join(str(result.exception).split())
+            raise BuildError(f"dbt {command} could not run: {summary}")
         node_results = list(getattr(result.result, "results", []) or [])
         failed = [r for r in node_results if str(r.status) in {"error", "fail", "runtime error"}]
         if not result.success or failed:
             names = ", ".join(r.node.name for r in failed[:5]) or "see logs/dbt.log"
+            details = failing_rows(staged, failed)
             raise BuildError(
-                f"dbt {command} failed ({len(failed)} of {len(node_results)} nodes): {names}; "
-                f"the served warehouse {warehouse} is unchanged"
+                f"dbt {command} failed ({len(failed)} of {len(node_results)} nodes): {names}"
+                + (f" [{details}]" if details else "")
+                + f"; the served warehouse {warehouse} is unchanged"
             )
         _checkpoint(staged)
         os.replace(staged, warehouse)
-        return BuildResult(warehouse, len(node_results) - len(failed), len(node_results))
+        seconds = {r.node.name: float(r.execution_time or 0.0) for r in node_results}
+        return BuildResult(warehouse, len(node_results) - len(failed), len(node_results), seconds)
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)

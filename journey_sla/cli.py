@@ -91,6 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8501, help="app port (default 8501)")
     run.add_argument("--journeys", type=int, default=DEFAULT_DEMO_JOURNEYS, help="demo journeys when generating")
 
+    bench = sub.add_parser(
+        "bench",
+        help="time generate, load and build at given scales",
+        description="Benchmark generate, load and dbt build on this machine and print a Markdown "
+        "report (append it to BENCHMARKS.md with --write). Extra arguments go to dbt build.",
+    )
+    bench.add_argument(
+        "--journeys", type=int, nargs="+", default=[100_000, 1_000_000], help="scales (default 100000 1000000)"
+    )
+    bench.add_argument("--workdir", default="data/bench", help="where extracts and warehouses go (default data/bench)")
+    bench.add_argument(
+        "--steps", default="generate,load,build", help="comma list of generate, load, build (default all)"
+    )
+    bench.add_argument("--write", metavar="FILE", help="append the report to FILE (e.g. BENCHMARKS.md)")
+
     app = sub.add_parser("app", help="start the Streamlit app", description="Serve the app on 127.0.0.1.")
     _add_db(app)
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
@@ -166,6 +181,24 @@ def app_command(db: Path, port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def cmd_bench(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
+    from journey_sla.bench import markdown_report, run_scale
+
+    steps = [step.strip() for step in args.steps.split(",") if step.strip()]
+    unknown = set(steps) - {"generate", "load", "build"}
+    if unknown:
+        raise UserError(f"--steps: unknown step(s) {', '.join(sorted(unknown))}")
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = [run_scale(journeys, workdir, steps, dbt_args) for journeys in args.journeys]
+    report = markdown_report(results, "journey-sla bench " + " ".join(sys.argv[2:]))
+    print(report)
+    if args.write:
+        with open(args.write, "a", encoding="utf-8") as out:
+            out.write("\n" + report)
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     db = warehouse_path(args.db).resolve()
     print(f"journey-sla app: http://127.0.0.1:{args.port}  (warehouse {db})", flush=True)
@@ -195,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "build":
+    if extra and args.command not in {"build", "bench"}:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if args.command == "generate":
@@ -208,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "app":
             return cmd_app(args)
+        if args.command == "bench":
+            return cmd_bench(args, extra)
     except BuildError as error:
         print(f"journey-sla: {error}", file=sys.stderr)
         return EXIT_FAILURE

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -46,7 +46,9 @@ from journey_sla.contract import (
     STAGES,
     TABLE_NAMES,
     TABLES_BY_NAME,
+    TRUE_WORDS,
 )
+from journey_sla.paths import PROJECT_ROOT
 
 FORMATS = ("csv", "parquet")
 DIRTY_REASONS = (
@@ -60,22 +62,15 @@ DIRTY_REASONS = (
     "missing_parent",
 )
 
-# Territory -> IANA zone used to simulate when people work. latam is not mapped by the
-# SLA engine (it falls back to the default calendar); its SDRs are the na_east team.
+# People work the hours of their territory's business calendar, read from the same seeds
+# the SLA engine uses (seeds/territories.csv, business_calendars.csv, holidays.csv). latam is
+# not mapped there (the engine uses the `default` calendar); its prospects keep the default
+# calendar's hours in their own zone, and its SDRs are the na_east team.
 TERRITORIES = ("na_east", "na_west", "emea", "apac", "latam")
-TERRITORY_TZ = (
-    "America/New_York",
-    "America/Los_Angeles",
-    "Europe/Berlin",
-    "Asia/Singapore",
-    "America/Sao_Paulo",
-)
+UNMAPPED_TERRITORY_TZ = {"latam": "America/Sao_Paulo"}
 TERRITORY_SHARE = (0.35, 0.20, 0.28, 0.15, 0.02)
-# Local opening hours (Mon-Fri, no holidays): 09:00-17:00, emea with a lunch break.
-DEFAULT_HOURS = ((9 * 60, 17 * 60),)
-EMEA_HOURS = ((9 * 60, 12 * 60 + 30), (13 * 60 + 30, 17 * 60))
-EMEA = TERRITORIES.index("emea")
 LATAM = TERRITORIES.index("latam")
+SEEDS = PROJECT_ROOT / "seeds"
 
 TEAMS = (
     "sdr_na_east",
@@ -142,23 +137,32 @@ OUTCOMES = (
     "first_value",
     "note",
 )
-O = {name: i for i, name in enumerate(OUTCOMES)}
-# The reason_codes seed, then two codes the seed does not know.
-REASON_CODES = (
-    "no_response",
-    "timing_not_now",
-    "no_budget",
-    "wrong_persona",
-    "no_fit",
-    "competitor_chosen",
-    "price",
-    "no_decision",
-    "duplicate_record",
-    "spam",
-    "other_misc",
-    "tbd",
-)
-R = {name: i for i, name in enumerate(REASON_CODES)}
+OUTCOME = {name: i for i, name in enumerate(OUTCOMES)}
+# Reason codes come from seeds/reason_codes.csv (a code fits an exit when it is active and
+# applies to that stage or to `any`); these weights only say how common each one is.
+REASON_WEIGHTS = {
+    "recycled": {
+        "no_response": 0.35,
+        "timing_not_now": 0.25,
+        "no_budget": 0.12,
+        "wrong_persona": 0.10,
+        "no_decision": 0.10,
+    },
+    "closed_lost": {
+        "competitor_chosen": 0.30,
+        "price": 0.25,
+        "no_decision": 0.25,
+        "no_budget": 0.20,
+    },
+    "disqualified": {
+        "no_fit": 0.35,
+        "spam": 0.25,
+        "duplicate_record": 0.20,
+        "no_budget": 0.10,
+        "no_decision": 0.10,
+    },
+}
+UNKNOWN_REASON_CODES = ("other_misc", "tbd")  # not in the seed at all
 ASSIGNMENT_REASONS = (
     "inquiry response SLA breached: no first touch within 4 business hours",
     "mql acceptance SLA breached: not accepted within 1 business day",
@@ -188,8 +192,82 @@ _KEY_OFFSET = np.int64(1 << 40)  # folds the calendar id into one sortable key
 # ----------------------------------------------------------------------------- calendars
 
 
+@dataclass(frozen=True)
+class _CalendarSpec:
+    timezone: str
+    hours: tuple[tuple[int, int, int], ...]  # (ISO weekday, opens minute, closes minute)
+    holidays: tuple[str, ...]  # local dates, YYYY-MM-DD
+
+
+def _minutes(hh_mm: str) -> int:
+    hours, minutes = hh_mm.strip().split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _territory_calendars(seeds: Path = SEEDS) -> list[_CalendarSpec]:
+    """One working calendar per entry of TERRITORIES, from the engine's calendar seeds."""
+    hours = pd.read_csv(seeds / "business_calendars.csv", dtype=str)
+    holidays = pd.read_csv(seeds / "holidays.csv", dtype=str)
+    mapping = pd.read_csv(seeds / "territories.csv", dtype=str)
+    calendar_of = dict(
+        zip(mapping["territory"].str.strip(), mapping["calendar_id"].str.strip(), strict=True)
+    )
+    specs = []
+    for territory in TERRITORIES:
+        calendar_id = calendar_of.get(territory, "default")
+        rows = hours[hours["calendar_id"].str.strip() == calendar_id]
+        if rows.empty:
+            raise ValueError(f"business calendar {calendar_id!r} is not in {seeds}")
+        zone = UNMAPPED_TERRITORY_TZ.get(territory, rows["timezone"].iloc[0].strip())
+        specs.append(
+            _CalendarSpec(
+                timezone=zone,
+                hours=tuple(
+                    (int(w), _minutes(o), _minutes(c))
+                    for w, o, c in zip(
+                        rows["weekday"], rows["opens_at"], rows["closes_at"], strict=True
+                    )
+                ),
+                holidays=tuple(
+                    holidays.loc[
+                        holidays["calendar_id"].str.strip() == calendar_id, "holiday_date"
+                    ].str.strip()
+                ),
+            )
+        )
+    return specs
+
+
+@dataclass(frozen=True)
+class _ReasonCodes:
+    names: tuple[str, ...]  # every code the generator may write; events hold indices
+    fitting: dict[str, tuple[np.ndarray, np.ndarray]]  # exit stage -> (indices, weights)
+    invalid: np.ndarray  # indices of codes a recycle must not carry
+
+
+def _reason_codes(seeds: Path = SEEDS) -> _ReasonCodes:
+    seed = pd.read_csv(seeds / "reason_codes.csv", dtype=str)
+    code = seed["reason_code"].str.strip()
+    applies = seed["applies_to"].str.strip()
+    active = seed["is_active"].str.strip().str.lower().isin(TRUE_WORDS)
+    names = tuple(code) + tuple(c for c in UNKNOWN_REASON_CODES if c not in set(code))
+    fitting = {}
+    for kind, weights in REASON_WEIGHTS.items():
+        ok = active & applies.isin([kind, "any"]) & code.isin(list(weights))
+        fitting[kind] = (
+            np.flatnonzero(ok.to_numpy()),
+            np.array([weights[c] for c in code[ok]]),
+        )
+        if not len(fitting[kind][0]):
+            raise ValueError(f"{seeds / 'reason_codes.csv'} has no active code for {kind}")
+    # Invalid on a recycle: codes the seed does not know, and codes it has retired.
+    invalid = [names.index(c) for c in UNKNOWN_REASON_CODES]
+    invalid += np.flatnonzero(~active.to_numpy()).tolist()
+    return _ReasonCodes(names, fitting, np.array(sorted(invalid), dtype=np.int64))
+
+
 class _Calendars:
-    """Business-time arithmetic for the five territory calendars, vectorised.
+    """Business-time arithmetic for the territory calendars, vectorised.
 
     Each calendar is a sorted list of open intervals with the running total of open
     seconds before each; ``open_before(t)`` is that total at t and ``at(x)`` is its
@@ -197,22 +275,26 @@ class _Calendars:
     id is folded into the search key so one ``searchsorted`` serves every calendar.
     """
 
-    def __init__(self, first: int, last: int):
+    def __init__(self, first: int, last: int, specs: list[_CalendarSpec]):
         self.base = first - 10 * DAY
         starts, lengths, cums, key_s, key_end, totals, first_idx = [], [], [], [], [], [], []
         day0 = pd.Timestamp(first - 3 * DAY, unit="s").normalize()
         day1 = pd.Timestamp(last + 3 * DAY, unit="s").normalize()
-        days = pd.date_range(day0, day1, freq="D")
-        days = days[days.dayofweek < 5]
+        all_days = pd.date_range(day0, day1, freq="D")
         offset = 0
-        for cal, zone in enumerate(TERRITORY_TZ):
-            hours = EMEA_HOURS if cal == EMEA else DEFAULT_HOURS
+        for cal, spec in enumerate(specs):
+            working = ~all_days.strftime("%Y-%m-%d").isin(spec.holidays)
             s_parts, e_parts = [], []
-            for open_min, close_min in hours:
+            for weekday, open_min, close_min in spec.hours:
+                days = all_days[working & (all_days.day_of_week == weekday - 1)]
                 for minutes, parts in ((open_min, s_parts), (close_min, e_parts)):
                     local = days + pd.Timedelta(minutes=minutes)
-                    utc = local.tz_localize(zone).tz_convert("UTC").as_unit("s")
-                    parts.append(utc.asi8.astype(np.int64))
+                    utc = local.tz_localize(
+                        spec.timezone,
+                        nonexistent="shift_forward",
+                        ambiguous=np.zeros(len(local), dtype=bool),
+                    )
+                    parts.append(utc.tz_convert("UTC").as_unit("s").asi8.astype(np.int64))
             s = np.concatenate(s_parts)
             e = np.concatenate(e_parts)
             order = np.argsort(s, kind="stable")
@@ -263,9 +345,7 @@ class _Calendars:
 
 def _choice(rng: np.random.Generator, n: int, probs) -> np.ndarray:
     p = np.asarray(probs, dtype=float)
-    return np.searchsorted(np.cumsum(p / p.sum()), rng.random(n), side="right").clip(
-        0, len(p) - 1
-    )
+    return np.searchsorted(np.cumsum(p / p.sum()), rng.random(n), side="right").clip(0, len(p) - 1)
 
 
 def _choice_rows(rng: np.random.Generator, prob_rows: np.ndarray) -> np.ndarray:
@@ -298,7 +378,7 @@ def _add_months(d: date, months: int) -> date:
 
 
 def _epoch(d: date) -> int:
-    return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
 
 
 # ----------------------------------------------------------------------------- people
@@ -346,15 +426,108 @@ class _Users:
         return (np.asarray(team) * len(TERRITORIES) + territory) * 2 + np.asarray(late)
 
 
-FIRST_NAMES = np.array(
-    "Ava Ben Chloe Diego Emma Felix Grace Hiro Isla Jonas Kira Liam Maya Noah Olga Priya "
-    "Quinn Rosa Sven Tara Umar Vera Wei Ximena Yusuf Zoe Amara Bruno Carmen Dev Elena Farid "
-    "Greta Hugo Ines Jamal Kenji Lena Mateo Nina".split()
+FIRST_NAMES = (
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Diego",
+    "Emma",
+    "Felix",
+    "Grace",
+    "Hiro",
+    "Isla",
+    "Jonas",
+    "Kira",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Amara",
+    "Bruno",
+    "Carmen",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jamal",
+    "Kenji",
+    "Lena",
+    "Mateo",
+    "Nina",
 )
-LAST_NAMES = np.array(
-    "Adams Becker Chen Dubois Evans Fischer Garcia Hansen Ito Jensen Kowalski Lopez Meyer "
-    "Nakamura Okafor Patel Quintero Rossi Schmidt Tanaka Ueda Varga Wong Xu Yilmaz Zimmer "
-    "Alvarez Brown Costa Dias".split()
+LAST_NAMES = (
+    "Adams",
+    "Becker",
+    "Chen",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Meyer",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Wong",
+    "Xu",
+    "Yilmaz",
+    "Zimmer",
+    "Alvarez",
+    "Brown",
+    "Costa",
+    "Dias",
+)
+
+COMPANY_WORDS = (
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Hooli",
+    "Vandelay",
+    "Soylent",
+    "Tyrell",
+    "Cyberdyne",
+    "Aperture",
+    "Wonka",
+    "Gringotts",
+    "Monarch",
+    "Nakatomi",
+)
+COMPANY_KINDS = (
+    "Labs",
+    "Systems",
+    "Group",
+    "Partners",
+    "Holdings",
+    "Works",
+    "Analytics",
+    "Logistics",
 )
 
 
@@ -376,7 +549,7 @@ def _make_users(rng: np.random.Generator, journeys: int) -> _Users:
     n = max(30, journeys // 400 + 40)
     sizes = _team_sizes(n - N_FIXED_USERS)
     role = [ROLES.index("system"), ROLES.index("manager")]
-    team, manager, territory = [-1, -1], [-1, -1], [-1, 0]
+    team, manager, territory = [-1, -1], [-1, -1], [-1, 0]  # -2 below: drawn at random
     is_member = [False, False]
     for t, size in enumerate(sizes):
         manager_idx = len(role)
@@ -384,19 +557,19 @@ def _make_users(rng: np.random.Generator, journeys: int) -> _Users:
         role.append(ROLES.index("manager"))
         team.append(t)
         manager.append(-1 if TEAMS[t] == "marketing" else 1)  # team managers report to the VP
-        territory.append(team_territory if team_territory >= 0 else 0)
+        territory.append(team_territory if team_territory >= 0 else -2)
         is_member.append(False)
         role.extend([ROLES.index(TEAM_ROLE[t])] * size)
         team.extend([t] * size)
         manager.extend([manager_idx] * size)
-        territory.extend([team_territory] * size)
+        territory.extend([team_territory if team_territory >= 0 else -2] * size)
         is_member.extend([True] * size)
     role_a = np.array(role, dtype=np.int64)
     team_a = np.array(team, dtype=np.int64)
     territory_a = np.array(territory, dtype=np.int64)
     member = np.array(is_member)
-    # Non-SDR members live in any of the four mapped territories.
-    free = member & (territory_a < 0)
+    # Everyone outside the SDR teams lives in one of the four mapped territories.
+    free = territory_a == -2
     territory_a[free] = _choice(rng, int(free.sum()), TERRITORY_SHARE[:4])
 
     active = np.ones(n, dtype=bool)
@@ -413,8 +586,8 @@ def _make_users(rng: np.random.Generator, journeys: int) -> _Users:
     late_followup = rng.uniform(0.05, 0.35, n)
     late_kickoff = rng.uniform(0.03, 0.30, n)
 
-    first = FIRST_NAMES[rng.integers(0, len(FIRST_NAMES), n)]
-    last = LAST_NAMES[rng.integers(0, len(LAST_NAMES), n)]
+    first = np.array(FIRST_NAMES)[rng.integers(0, len(FIRST_NAMES), n)]
+    last = np.array(LAST_NAMES)[rng.integers(0, len(LAST_NAMES), n)]
     full_name = np.char.add(np.char.add(first, " "), last).astype(object)
     number = np.char.mod("%d", np.arange(1, n + 1))
     local = np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last))
@@ -467,7 +640,7 @@ class _Rows:
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in columns}
 
     def add(self, **values) -> None:
-        n = max(np.size(v) for v in values.values())
+        n = np.size(values["j"])
         if n == 0:
             return
         for name, dtype in self.dtypes.items():
@@ -516,8 +689,10 @@ class _Simulation:
     """Walks cohorts of journeys through the funnel, emitting events, activities,
     assignments, contracts and signals. Every method handles a whole cohort at once."""
 
-    def __init__(self, rng, cal: _Calendars, users: _Users, jr: dict, t0: int, t1: int):
-        self.rng, self.cal, self.users, self.jr = rng, cal, users, jr
+    def __init__(
+        self, rng, cal: _Calendars, users: _Users, jr: dict, codes: _ReasonCodes, t0: int, t1: int
+    ):
+        self.rng, self.cal, self.users, self.jr, self.codes = rng, cal, users, jr, codes
         self.t0, self.t1 = t0, t1
         self.late_from = t0 + int(0.75 * (t1 - t0))  # inactive users get no new work
         self.events = _Rows(
@@ -559,23 +734,17 @@ class _Simulation:
         return (np.asarray(t) >= self.late_from).astype(np.int64)
 
     def reasons(self, n: int, kind: str) -> np.ndarray:
-        rng = self.rng
-        if kind == "recycled":
-            codes = np.array([R[c] for c in ("no_response", "timing_not_now", "no_budget",
-                                             "wrong_persona", "no_decision", "no_fit")])
-            out = codes[_choice(rng, n, (0.35, 0.25, 0.12, 0.10, 0.10, 0.08))]
-            u = rng.random(n)
-            out = np.where(u < 0.07, -1, out)  # recycled without a reason code
-            unknown = np.where(rng.random(n) < 0.5, R["other_misc"], R["tbd"])
-            return np.where((u >= 0.07) & (u < 0.10), unknown, out)
-        if kind == "closed_lost":
-            codes = np.array([R[c] for c in ("competitor_chosen", "price", "no_decision",
-                                             "no_budget", "timing_not_now", "no_fit")])
-            out = codes[_choice(rng, n, (0.25, 0.20, 0.20, 0.12, 0.13, 0.10))]
-        else:  # disqualified
-            codes = np.array([R[c] for c in ("spam", "duplicate_record", "no_fit", "wrong_persona")])
-            out = codes[_choice(rng, n, (0.25, 0.20, 0.30, 0.25))]
-        return np.where(rng.random(n) < 0.02, -1, out)
+        """Reason codes (indices into ``self.codes.names``, -1 = empty) for n exits."""
+        rng, codes = self.rng, self.codes
+        valid, weights = codes.fitting[kind]
+        out = valid[_choice(rng, n, weights)]
+        u = rng.random(n)
+        if kind != "recycled":
+            return np.where(u < 0.02, -1, out)
+        # Recycles are where reason-code hygiene is measured: ~7% empty, ~3% invalid
+        # (unknown to the seed, or retired there).
+        invalid = codes.invalid[rng.integers(0, len(codes.invalid), n)]
+        return np.where(u < 0.07, -1, np.where(u < 0.10, invalid, out))
 
     def initial_assignment(self, j, t):
         """Route a new (or re-entering) journey to an SDR: rule, round robin or by hand."""
@@ -606,10 +775,10 @@ class _Simulation:
         """Human outbound touches: call/email/sms with a plausible outcome."""
         rng = self.rng
         kinds = np.array([AT["call"], AT["email"], AT["sms"]])[_choice(rng, n, probs)]
-        call_outcome = np.array([O["connected"], O["no_answer"], O["voicemail"]])[
+        call_outcome = np.array([OUTCOME["connected"], OUTCOME["no_answer"], OUTCOME["voicemail"]])[
             _choice(rng, n, (0.25, 0.45, 0.30))
         ]
-        email_outcome = np.where(rng.random(n) < 0.1, O["replied"], O["sent"])
+        email_outcome = np.where(rng.random(n) < 0.1, OUTCOME["replied"], OUTCOME["sent"])
         outcome = np.where(kinds == AT["call"], call_outcome, email_outcome)
         return kinds, outcome
 
@@ -617,24 +786,45 @@ class _Simulation:
         if kinds is None:
             kinds, outcome = self.touch_types(len(j))
         self.activities.add(
-            j=j, owner=owner, type=kinds, direction=DIR["outbound"], auto=False, t=t,
+            j=j,
+            owner=owner,
+            type=kinds,
+            direction=DIR["outbound"],
+            auto=False,
+            t=t,
             outcome=outcome,
         )
 
     def inbound_reply(self, j, owner, t):
         self.activities.add(
-            j=j, owner=owner, type=AT["email"], direction=DIR["inbound"], auto=False, t=t,
+            j=j,
+            owner=owner,
+            type=AT["email"],
+            direction=DIR["inbound"],
+            auto=False,
+            t=t,
             outcome=-1,
         )
 
     def meeting(self, j, owner, t_booked, t_meeting, held_outcome):
         self.activities.add(
-            j=j, owner=owner, type=AT["meeting"], direction=DIR["outbound"], auto=False,
-            t=t_booked, outcome=O["scheduled"], scheduled=t_meeting,
+            j=j,
+            owner=owner,
+            type=AT["meeting"],
+            direction=DIR["outbound"],
+            auto=False,
+            t=t_booked,
+            outcome=OUTCOME["scheduled"],
+            scheduled=t_meeting,
         )
         self.activities.add(
-            j=j, owner=owner, type=AT["meeting"], direction=DIR["outbound"], auto=False,
-            t=t_meeting, outcome=held_outcome,
+            j=j,
+            owner=owner,
+            type=AT["meeting"],
+            direction=DIR["outbound"],
+            auto=False,
+            t=t_meeting,
+            outcome=held_outcome,
         )
 
     def exits(self, c: _Cohort, t_exit, probs, kinds) -> _Cohort:
@@ -646,7 +836,10 @@ class _Simulation:
                 continue  # the journey just stays where it is
             m = which == k
             self.events.add(
-                j=c.j[m], stage=ST[kind], t=t_exit[m], owner=c.owner[m],
+                j=c.j[m],
+                stage=ST[kind],
+                t=t_exit[m],
+                owner=c.owner[m],
                 reason=self.reasons(int(m.sum()), kind),
             )
             if kind == "recycled":
@@ -656,6 +849,8 @@ class _Simulation:
     # -- funnel stages
 
     def inquiry(self, c: _Cohort, t_assign: np.ndarray) -> tuple[_Cohort, _Cohort]:
+        if len(c) == 0:
+            return _Cohort.empty(), _Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, owner = c.j, c.t, c.owner.copy()
         self.events.add(j=j, stage=ST["inquiry"], t=t, owner=owner)
@@ -663,20 +858,30 @@ class _Simulation:
         intent = self.jr["intent"][j]
         auto = (source != OUTBOUND) & (rng.random(n) < 0.6)  # auto-responder
         self.activities.add(
-            j=j[auto], owner=users.SYSTEM, type=AT["email"], direction=DIR["outbound"],
-            auto=True, t=t[auto] + rng.integers(5, 300, auto.sum()), outcome=O["sent"],
+            j=j[auto],
+            owner=users.SYSTEM,
+            type=AT["email"],
+            direction=DIR["outbound"],
+            auto=True,
+            t=t[auto] + rng.integers(5, 300, auto.sum()),
+            outcome=OUTCOME["sent"],
         )
         chat = (source == CHAT) & (rng.random(n) < 0.8)
         self.activities.add(
-            j=j[chat], owner=owner[chat], type=AT["chat"], direction=DIR["inbound"],
-            auto=False, t=t[chat], outcome=-1,
+            j=j[chat],
+            owner=owner[chat],
+            type=AT["chat"],
+            direction=DIR["inbound"],
+            auto=False,
+            t=t[chat],
+            outcome=-1,
         )
 
         # Response delay in the SDR's business time: owner speed x load x intent.
         day = (t - self.t0) // DAY
-        key = owner * (day.max() + 1 if n else 1) + day
+        key = owner * (day.max() + 1) + day
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        load = np.clip(np.sqrt(counts[inverse] / counts.mean()), 0.7, 2.5) if n else 1.0
+        load = np.clip(np.sqrt(counts[inverse] / counts.mean()), 0.7, 2.5)
         intent_factor = np.array([0.6, 1.0, 1.6])[intent]
         delay = _lognormal(rng, 40 * MINUTE, 1.0, n) * users.speed[owner] * load * intent_factor
         delay = np.maximum(delay, 60)
@@ -690,16 +895,19 @@ class _Simulation:
         t_esc = cal.add(t[escalate], 4 * BH, owner_cal[escalate])
         territory = self.jr["territory_eff"][j[escalate]]
         new_owner = users.pick_other(
-            SDR_TEAM_BY_TERRITORY[territory], territory, self.later(t_esc),
-            rng.random(escalate.sum()), owner[escalate],
+            SDR_TEAM_BY_TERRITORY[territory],
+            territory,
+            self.later(t_esc),
+            rng.random(escalate.sum()),
+            owner[escalate],
         )
         self.assignments.add(
             j=j[escalate], owner=new_owner, t=t_esc, method=METHOD["escalation"], reason=0
         )
-        t_touch2 = cal.add(t_esc, rng.uniform(5, 90, escalate.sum()) * MINUTE,
-                           self.ucal(new_owner))
-        t_touch[escalate] = np.where(never[escalate], t_touch2,
-                                     np.minimum(t_touch[escalate], t_touch2))
+        t_touch2 = cal.add(t_esc, rng.uniform(5, 90, escalate.sum()) * MINUTE, self.ucal(new_owner))
+        t_touch[escalate] = np.where(
+            never[escalate], t_touch2, np.minimum(t_touch[escalate], t_touch2)
+        )
         owner[escalate] = new_owner
         never &= ~escalate
         touched = ~never
@@ -710,7 +918,7 @@ class _Simulation:
         p = np.interp(
             np.log(response),
             np.log([5 * MINUTE, 15 * MINUTE, HOUR, 4 * HOUR, DAY, 2 * DAY, 7 * DAY]),
-            [0.74, 0.70, 0.52, 0.44, 0.36, 0.22, 0.14],
+            [0.72, 0.66, 0.50, 0.42, 0.34, 0.22, 0.14],
         )
         p = np.where(never, 0.08, p * np.array([1.12, 1.0, 0.82])[intent])
         progress = rng.random(n) < p
@@ -734,6 +942,8 @@ class _Simulation:
         return mql, recycled
 
     def mql(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        if len(c) == 0:
+            return _Cohort.empty(), _Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, owner = c.j, c.t, c.owner.copy()
         self.events.add(j=j, stage=ST["mql"], t=t, owner=owner)
@@ -744,14 +954,18 @@ class _Simulation:
         escalate = (delay > BD) & (rng.random(n) < 0.3)
         t_esc = cal.add(t[escalate], BD, owner_cal[escalate])
         new_owner = users.pick_other(
-            users.team[owner[escalate]], users.territory[owner[escalate]], self.later(t_esc),
-            rng.random(escalate.sum()), owner[escalate],
+            users.team[owner[escalate]],
+            users.territory[owner[escalate]],
+            self.later(t_esc),
+            rng.random(escalate.sum()),
+            owner[escalate],
         )
         self.assignments.add(
             j=j[escalate], owner=new_owner, t=t_esc, method=METHOD["escalation"], reason=1
         )
-        t_sal[escalate] = cal.add(t_esc, rng.uniform(10, 120, escalate.sum()) * MINUTE,
-                                  self.ucal(new_owner))
+        t_sal[escalate] = cal.add(
+            t_esc, rng.uniform(10, 120, escalate.sum()) * MINUTE, self.ucal(new_owner)
+        )
         owner[escalate] = new_owner
         owner_cal = self.ucal(owner)
 
@@ -765,12 +979,16 @@ class _Simulation:
         self.outbound(j[group], owner[group], cal.add(t_touch, 0, owner_cal[group]))
 
         recycled = self.exits(
-            _Cohort(j, t_exit, owner).take(~progress), t_exit[~progress],
-            (0.60, 0.25, 0.15), ("recycled", "disqualified", None),
+            _Cohort(j, t_exit, owner).take(~progress),
+            t_exit[~progress],
+            (0.60, 0.25, 0.15),
+            ("recycled", "disqualified", None),
         )
         return _Cohort(j[progress], t_sal[progress], owner[progress]), recycled
 
     def sal(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        if len(c) == 0:
+            return _Cohort.empty(), _Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, owner = c.j, c.t, c.owner
         self.events.add(j=j, stage=ST["sal"], t=t, owner=owner)
@@ -786,8 +1004,9 @@ class _Simulation:
         channel = np.where(one_channel[group], fixed_channel[group], channel)
         gap = np.where(pos == 0, _lognormal(rng, 2 * BH, 0.9, m), _lognormal(rng, 0.8 * BD, 0.7, m))
         owner_cal = self.ucal(owner)
-        t_attempt = cal.at(cal.open_before(t, owner_cal)[group] + _group_cumsum(gap, attempts),
-                           owner_cal[group])
+        t_attempt = cal.at(
+            cal.open_before(t, owner_cal)[group] + _group_cumsum(gap, attempts), owner_cal[group]
+        )
         bits = np.zeros(n, dtype=np.int64)
         np.bitwise_or.at(bits, group, np.left_shift(1, channel.astype(np.int64)))
         n_channels = np.array([bin(b).count("1") for b in range(256)])[bits]
@@ -797,29 +1016,35 @@ class _Simulation:
         p *= np.array([1.15, 1.0, 0.8])[self.jr["intent"][j]]
         progress = rng.random(n) < p
 
-        call_outcome = np.array([O["connected"], O["no_answer"], O["voicemail"]])[
+        call_outcome = np.array([OUTCOME["connected"], OUTCOME["no_answer"], OUTCOME["voicemail"]])[
             _choice(rng, m, (0.12, 0.55, 0.33))
         ]
-        other_outcome = np.where(rng.random(m) < 0.08, O["replied"], O["sent"])
+        other_outcome = np.where(rng.random(m) < 0.08, OUTCOME["replied"], OUTCOME["sent"])
         outcome = np.where(channel == AT["call"], call_outcome, other_outcome)
         last = pos == attempts[group] - 1
         won = last & progress[group]
-        outcome = np.where(won, np.where(channel == AT["call"], O["connected"], O["replied"]),
-                           outcome)
+        outcome = np.where(
+            won, np.where(channel == AT["call"], OUTCOME["connected"], OUTCOME["replied"]), outcome
+        )
         self.outbound(j[group], owner[group], t_attempt, channel, outcome)
 
         t_last = t_attempt[last]
         t_sql = cal.add(t_last, _lognormal(rng, 4 * BH, 0.8, n), owner_cal)
         reply = progress & (rng.random(n) < 0.3)
-        self.inbound_reply(j[reply], owner[reply], t_last[reply] - rng.integers(HOUR, DAY, reply.sum()))
+        t_reply = t + ((t_last - t) * rng.uniform(0.5, 1.0, n)).astype(np.int64)
+        self.inbound_reply(j[reply], owner[reply], t_reply[reply])
         t_exit = cal.add(t_last, rng.uniform(0.5, 3, n) * BD, owner_cal)
         recycled = self.exits(
-            _Cohort(j, t_exit, owner).take(~progress), t_exit[~progress],
-            (0.8, 0.2), ("recycled", None),
+            _Cohort(j, t_exit, owner).take(~progress),
+            t_exit[~progress],
+            (0.8, 0.2),
+            ("recycled", None),
         )
         return _Cohort(j[progress], t_sql[progress], owner[progress]), recycled
 
     def sql(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        if len(c) == 0:
+            return _Cohort.empty(), _Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, sdr = c.j, c.t, c.owner
         self.events.add(j=j, stage=ST["sql"], t=t, owner=sdr)
@@ -835,21 +1060,27 @@ class _Simulation:
         t_booked = cal.add(t_ae, _lognormal(rng, 4 * BH, 0.8, n), ae_cal)
         t_meeting = cal.add(t_booked, rng.uniform(1, 5, n) * BD, ae_cal)
         no_show = rng.random(n) < 0.15
-        self.meeting(j, ae, t_booked, t_meeting, np.where(no_show, O["no_show"], O["held"]))
-        t_rebooked = cal.add(t_meeting[no_show], rng.uniform(0.2, 4, no_show.sum()) * BH,
-                             ae_cal[no_show])
+        self.meeting(
+            j, ae, t_booked, t_meeting, np.where(no_show, OUTCOME["no_show"], OUTCOME["held"])
+        )
+        t_rebooked = cal.add(
+            t_meeting[no_show], rng.uniform(0.2, 4, no_show.sum()) * BH, ae_cal[no_show]
+        )
         t_held = t_meeting.copy()
-        t_held[no_show] = cal.add(t_rebooked, rng.uniform(1, 5, no_show.sum()) * BD,
-                                  ae_cal[no_show])
-        self.meeting(j[no_show], ae[no_show], t_rebooked, t_held[no_show], O["held"])
+        t_held[no_show] = cal.add(
+            t_rebooked, rng.uniform(1, 5, no_show.sum()) * BD, ae_cal[no_show]
+        )
+        self.meeting(j[no_show], ae[no_show], t_rebooked, t_held[no_show], OUTCOME["held"])
         t_follow = self.follow_up(j, ae, t_held)
 
         progress = rng.random(n) < np.where(slow, 0.55, 0.72)
         t_opp = cal.add(t_follow, rng.uniform(0.5, 4, n) * BD, ae_cal)
         t_exit = cal.add(t_follow, rng.uniform(2, 15, n) * BD, ae_cal)
         recycled = self.exits(
-            _Cohort(j, t_exit, ae).take(~progress), t_exit[~progress],
-            (0.70, 0.20, 0.10), ("closed_lost", "recycled", None),
+            _Cohort(j, t_exit, ae).take(~progress),
+            t_exit[~progress],
+            (0.70, 0.20, 0.10),
+            ("closed_lost", "recycled", None),
         )
         return _Cohort(j[progress], t_opp[progress], ae[progress]), recycled
 
@@ -860,11 +1091,13 @@ class _Simulation:
         delay = np.where(late, rng.uniform(1.5, 6, n) * BD, rng.uniform(0.25, 4, n) * BH)
         t_follow = cal.add(t_held, delay, self.ucal(ae))
         kinds = np.where(rng.random(n) < 0.8, AT["email"], AT["call"])
-        outcome = np.where(kinds == AT["email"], O["sent"], O["connected"])
+        outcome = np.where(kinds == AT["email"], OUTCOME["sent"], OUTCOME["connected"])
         self.outbound(j, ae, t_follow, kinds, outcome)
         return t_follow
 
     def opportunity(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+        if len(c) == 0:
+            return _Cohort.empty(), _Cohort.empty()
         rng, cal, n = self.rng, self.cal, len(c)
         j, t, ae = c.j, c.t, c.owner
         self.events.add(j=j, stage=ST["opportunity"], t=t, owner=ae)
@@ -882,16 +1115,19 @@ class _Simulation:
 
         kind = _choice(rng, m, (0.35, 0.30, 0.35))  # meeting, call, email
         mt = kind == 0
-        t_booked = cal.add(t_step[mt] - 3 * DAY, rng.uniform(0, 6, mt.sum()) * BH, ae_cal[group[mt]])
+        t_booked = cal.add(
+            t_step[mt] - 3 * DAY, rng.uniform(0, 6, mt.sum()) * BH, ae_cal[group[mt]]
+        )
         prev = np.concatenate([[0], t_step[:-1]])
         prev = np.where(pos == 0, t[group], prev)
         t_booked = np.clip(t_booked, prev[mt] + 1, t_step[mt])
-        self.meeting(j[group[mt]], ae[group[mt]], t_booked, t_step[mt], O["held"])
+        self.meeting(j[group[mt]], ae[group[mt]], t_booked, t_step[mt], OUTCOME["held"])
         self.follow_up(j[group[mt]], ae[group[mt]], t_step[mt])
         touch = ~mt
         kinds, outcome = self.touch_types(int(touch.sum()), (0.46, 0.54, 0.0))
-        outcome = np.where((kinds == AT["call"]) & (rng.random(touch.sum()) < 0.5),
-                           O["connected"], outcome)
+        outcome = np.where(
+            (kinds == AT["call"]) & (rng.random(touch.sum()) < 0.5), OUTCOME["connected"], outcome
+        )
         self.outbound(j[group[touch]], ae[group[touch]], t_step[touch], kinds, outcome)
 
         t_last = t_step[pos == steps[group] - 1]
@@ -903,6 +1139,8 @@ class _Simulation:
         return _Cohort(j[won], t_close[won], ae[won]), _Cohort.empty()
 
     def closed_won(self, c: _Cohort) -> None:
+        if len(c) == 0:
+            return
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, ae = c.j, c.t, c.owner
         self.events.add(j=j, stage=ST["closed_won"], t=t, owner=ae)
@@ -923,48 +1161,92 @@ class _Simulation:
         renewal_arr = np.where(
             status == 0, np.round(arr * rng.uniform(0.9, 1.3, n), -2), -1
         ).astype(np.int64)
-        self.contracts.add(j=j, start=start_day, end=end_day, arr=arr, status=status,
-                           renewal_arr=renewal_arr)
+        self.contracts.add(
+            j=j, start=start_day, end=end_day, arr=arr, status=status, renewal_arr=renewal_arr
+        )
 
-        # Customer success: kickoff, success plan, first value.
+        # Customer success. The CSM usually owns the customer before onboarding starts,
+        # sometimes only days later (a slow AE -> CS handoff).
+        ae_cal = self.ucal(ae)
         cs = users.pick(CS_TEAM, territory, self.later(t), rng.random(n))
         cs_cal = self.ucal(cs)
-        self.assignments.add(j=j, owner=cs, t=cal.add(t, rng.uniform(0.1, 8, n) * BH, self.ucal(ae)),
-                             method=METHOD["rule"])
-        t_onb = cal.add(t, rng.uniform(0.5, 4, n) * BD, cs_cal)
-        self.events.add(j=j, stage=ST["onboarding"], t=t_onb, owner=cs)
+        slow_handoff = rng.random(n) < 0.2
+        handoff = np.where(slow_handoff, rng.uniform(2, 6, n) * BD, rng.uniform(0.1, 8, n) * BH)
+        t_cs = cal.add(t, handoff, ae_cal)
+        self.assignments.add(j=j, owner=cs, t=t_cs, method=METHOD["rule"])
+        t_onb = cal.add(t, rng.uniform(0.5, 4, n) * BD, ae_cal)
+        self.events.add(j=j, stage=ST["onboarding"], t=t_onb, owner=np.where(t_cs <= t_onb, cs, ae))
+
+        # Kickoff booked within days (weeks for some CSMs), then held; then a success plan.
         late = rng.random(n) < users.late_kickoff[cs]
         t_kick_booked = cal.add(
-            t_onb, np.where(late, rng.uniform(7, 12, n), rng.uniform(0.2, 4, n)) * BD, cs_cal
+            np.maximum(t_onb, t_cs),
+            np.where(late, rng.uniform(7, 12, n), rng.uniform(0.2, 4, n)) * BD,
+            cs_cal,
         )
         t_kick = cal.add(t_kick_booked, rng.uniform(1, 5, n) * BD, cs_cal)
         held = rng.random(n) < 0.9
         self.activities.add(
-            j=j, owner=cs, type=AT["meeting"], direction=DIR["outbound"], auto=False,
-            t=t_kick_booked, outcome=O["scheduled"], scheduled=t_kick,
+            j=j,
+            owner=cs,
+            type=AT["meeting"],
+            direction=DIR["outbound"],
+            auto=False,
+            t=t_kick_booked,
+            outcome=OUTCOME["scheduled"],
+            scheduled=t_kick,
         )
         self.activities.add(
-            j=j[held], owner=cs[held], type=AT["meeting"], direction=DIR["outbound"], auto=False,
-            t=t_kick[held], outcome=O["held"],
+            j=j[held],
+            owner=cs[held],
+            type=AT["meeting"],
+            direction=DIR["outbound"],
+            auto=False,
+            t=t_kick[held],
+            outcome=OUTCOME["held"],
         )
         t_plan = cal.add(t_kick, rng.uniform(0.5, 5, n) * BD, cs_cal)
         self.activities.add(
-            j=j, owner=cs, type=AT["milestone"], direction=DIR["internal"], auto=False,
-            t=t_plan, outcome=O["success_plan"],
+            j=j,
+            owner=cs,
+            type=AT["milestone"],
+            direction=DIR["internal"],
+            auto=False,
+            t=t_plan,
+            outcome=OUTCOME["success_plan"],
         )
+
+        # Adoption starts weeks later; first value follows within a month, or later.
         t_adopt = cal.add(t_onb, rng.uniform(15, 40, n) * BD, cs_cal)
         self.events.add(j=j, stage=ST["adoption"], t=t_adopt, owner=cs)
+        slow_value = rng.random(n) < 0.15 + users.late_kickoff[cs]
+        to_value = np.where(slow_value, rng.uniform(31, 70, n), rng.uniform(3, 27, n)) * DAY
+        t_value = cal.add(t_adopt + to_value.astype(np.int64), 0, cs_cal)
         self.activities.add(
-            j=j, owner=cs, type=AT["milestone"], direction=DIR["internal"], auto=False,
-            t=t_adopt, outcome=O["first_value"],
+            j=j,
+            owner=cs,
+            type=AT["milestone"],
+            direction=DIR["internal"],
+            auto=False,
+            t=t_value,
+            outcome=OUTCOME["first_value"],
         )
-        self.outbound(j, cs, cal.add(t_adopt, rng.uniform(10, 40, n) * BD, cs_cal),
-                      np.full(n, AT["call"]), np.full(n, O["connected"]))
+        self.outbound(
+            j,
+            cs,
+            cal.add(t_adopt, rng.uniform(10, 40, n) * BD, cs_cal),
+            np.full(n, AT["call"]),
+            np.full(n, OUTCOME["connected"]),
+        )
 
-        # Renewal motion: an AM takes over ~11-12 months after closing.
-        am = users.pick(AM_TEAM, territory, self.later(t + 330 * DAY), rng.random(n))
+        # Renewal motion: an AM takes over and the renewal stage starts 60-120 days
+        # before the term ends (a quarter of them start late, 20-59 days before).
+        end_ts = end_day * DAY
+        lead_days = np.where(rng.random(n) < 0.75, rng.uniform(60, 120, n), rng.uniform(20, 59, n))
+        t_renewal_raw = end_ts - (lead_days * DAY).astype(np.int64)
+        am = users.pick(AM_TEAM, territory, self.later(t_renewal_raw), rng.random(n))
         am_cal = self.ucal(am)
-        t_renewal = cal.add(t + rng.integers(330 * DAY, 350 * DAY, n), 0, am_cal)
+        t_renewal = cal.add(t_renewal_raw, 0, am_cal)
         t_am = cal.add(t_renewal - rng.integers(0, 14 * DAY, n), 0, am_cal)
         t_am = np.minimum(t_am, t_renewal)
         self.assignments.add(j=j, owner=am, t=t_am, method=METHOD["rule"])
@@ -972,15 +1254,15 @@ class _Simulation:
         touches = rng.integers(2, 5, n)
         group, _ = _group_positions(touches)
         gap = rng.uniform(2, 10, len(group)) * BD
-        t_touch = cal.at(cal.open_before(t_renewal, am_cal)[group] + _group_cumsum(gap, touches),
-                         am_cal[group])
+        t_touch = cal.at(
+            cal.open_before(t_renewal, am_cal)[group] + _group_cumsum(gap, touches), am_cal[group]
+        )
         kinds, outcome = self.touch_types(len(group), (0.5, 0.5, 0.0))
         is_meeting = rng.random(len(group)) < 0.3
         kinds = np.where(is_meeting, AT["meeting"], kinds)
-        outcome = np.where(is_meeting, O["held"], outcome)
+        outcome = np.where(is_meeting, OUTCOME["held"], outcome)
         self.outbound(j[group], am[group], t_touch, kinds, outcome)
 
-        end_ts = end_day * DAY
         churned = status == 1
         t_churn = t_renewal + ((end_ts - t_renewal) * rng.uniform(0.3, 0.85, n)).astype(np.int64)
         t_churn = np.minimum(cal.add(t_churn, 0, am_cal), end_ts - HOUR)
@@ -988,18 +1270,16 @@ class _Simulation:
 
         # Risk signals: ~30% of customers, more (and more severe) for churners.
         has = rng.random(n) < np.where(churn_prone, 0.7, 0.2)
-        count = np.where(has, np.where(churn_prone, rng.integers(2, 4, n), rng.integers(1, 3, n)),
-                         0)
+        count = np.where(
+            has, np.where(churn_prone, rng.integers(2, 4, n), rng.integers(1, 3, n)), 0
+        )
         group, _ = _group_positions(count)
         k = len(group)
         horizon = np.where(churned, t_churn, end_ts)
         t_sig = t_onb[group] + ((horizon[group] - t_onb[group]) * rng.random(k)).astype(np.int64)
         sig_type = _choice(rng, k, (0.30, 0.20, 0.10, 0.10, 0.20, 0.10))
-        severity = np.where(
-            churn_prone[group], _choice(rng, k, (0.45, 0.35, 0.20)), _choice(rng, k, (0.1, 0.4, 0.5))
-        )  # SEVERITIES is (low, medium, high): index 0 = low
-        severity = np.where(churn_prone[group], 2 - severity, severity)
-        severity = np.where(churn_prone[group], severity, 2 - severity)
+        severity_probs = np.where(churn_prone[group, None], [[0.2, 0.35, 0.45]], [[0.5, 0.4, 0.1]])
+        severity = _choice_rows(rng, severity_probs)  # low, medium, high
         self.signals.add(j=j[group], t=t_sig, type=sig_type, severity=severity)
         # Respond to the signal within a day or two, sometimes late, sometimes never.
         responder = np.where(t_sig >= t_am[group], am[group], cs[group])
@@ -1028,8 +1308,13 @@ class _Simulation:
         t = recycled.t[group] + _group_cumsum(rng.integers(7 * DAY, 30 * DAY, len(group)), count)
         keep = t < until[group]
         self.activities.add(
-            j=recycled.j[group][keep], owner=self.users.SYSTEM, type=AT["email"],
-            direction=DIR["outbound"], auto=True, t=t[keep], outcome=O["sent"],
+            j=recycled.j[group][keep],
+            owner=self.users.SYSTEM,
+            type=AT["email"],
+            direction=DIR["outbound"],
+            auto=True,
+            t=t[keep],
+            outcome=OUTCOME["sent"],
         )
 
     def reenter(self, recycled: _Cohort) -> tuple[_Cohort, _Cohort]:
@@ -1039,8 +1324,8 @@ class _Simulation:
         t_back = recycled.t + rng.integers(21 * DAY, 150 * DAY, n)
         self.nurture(recycled, np.where(back, t_back, np.iinfo(np.int64).max))
         c = recycled.take(back)
-        owner, _ = self.initial_assignment(c.j, t_back[back])
-        t_entry = self.cal.add(t_back[back], 0, self.ucal(owner))
+        t_entry = self.cal.add(t_back[back], 0, self.jr["territory_eff"][c.j])
+        owner, _ = self.initial_assignment(c.j, t_entry)
         c = _Cohort(c.j, t_entry, owner)
         at_sal = rng.random(len(c)) < 0.4
         return c.take(~at_sal), c.take(at_sal)
@@ -1060,7 +1345,9 @@ def _make_accounts_and_journeys(rng, cal: _Calendars, n_journeys: int, t0: int, 
 
     source = _choice(rng, n_journeys, SOURCE_SHARE)
     intent = _choice_rows(rng, INTENT_BY_SOURCE[source])
-    product = np.where(rng.random(n_journeys) < 0.03, -1, _choice(rng, n_journeys, (0.55, 0.30, 0.15)))
+    product = np.where(
+        rng.random(n_journeys) < 0.03, -1, _choice(rng, n_journeys, (0.55, 0.30, 0.15))
+    )
 
     def override(values, k):  # ~10% filled in, 30% of those differ from the account
         filled = rng.random(n_journeys) < 0.10
@@ -1075,11 +1362,16 @@ def _make_accounts_and_journeys(rng, cal: _Calendars, n_journeys: int, t0: int, 
 
     # created_at: busier towards the end; mostly local business hours, else any time.
     a = 0.6
+
     def ramp(n):
         return (np.sqrt(1 + 2 * a * (1 + a / 2) * rng.random(n)) - 1) / a
+
     business = (source == OUTBOUND) | (rng.random(n_journeys) < 0.7)
     c = territory_eff
-    lo, hi = cal.open_before(np.full(n_journeys, t0), c), cal.open_before(np.full(n_journeys, t1), c)
+    lo, hi = (
+        cal.open_before(np.full(n_journeys, t0), c),
+        cal.open_before(np.full(n_journeys, t1), c),
+    )
     t_business = cal.at(lo + (hi - lo) * ramp(n_journeys), c)
     t_any = t0 + (ramp(n_journeys) * (t1 - t0 - 1)).astype(np.int64)
     created = np.where(business, t_business, t_any)
@@ -1102,8 +1394,11 @@ def _make_accounts_and_journeys(rng, cal: _Calendars, n_journeys: int, t0: int, 
     np.minimum.at(first, jr["account"], jr["created"])
     has = first < t1
     lead = np.minimum(rng.exponential(60 * DAY, n_acc) + HOUR, first - t0) * rng.random(n_acc)
-    acc_created = np.where(has, first - lead.astype(np.int64),
-                           t0 + (rng.random(n_acc) * (t1 - t0 - 1)).astype(np.int64))
+    acc_created = np.where(
+        has,
+        first - lead.astype(np.int64),
+        t0 + (rng.random(n_acc) * (t1 - t0 - 1)).astype(np.int64),
+    )
     acc_order = np.argsort(acc_created, kind="stable")
     rank = np.empty(n_acc, dtype=np.int64)
     rank[acc_order] = np.arange(n_acc)
@@ -1121,7 +1416,7 @@ def _make_accounts_and_journeys(rng, cal: _Calendars, n_journeys: int, t0: int, 
 # ----------------------------------------------------------------------------- post-processing
 
 
-def _finish_events(rng, ev: dict, jr: dict, users: _Users, t0: int, t1: int) -> dict:
+def _finish_events(rng, ev: dict, jr: dict, t0: int, t1: int) -> dict:
     """Keep what happened inside the window, then add the CRM's own noise."""
     keep = ev["t"] < t1
     ev = {k: v[keep] for k, v in ev.items()}
@@ -1170,7 +1465,7 @@ def _finish_activities(rng, act: dict, ev: dict, users: _Users, t1: int) -> dict
         "direction": np.full(note.sum(), DIR["internal"], dtype=np.int8),
         "auto": np.zeros(note.sum(), dtype=bool),
         "t": ev["t"][note] + rng.integers(MINUTE, 2 * HOUR, note.sum()),
-        "outcome": np.full(note.sum(), O["note"], dtype=np.int8),
+        "outcome": np.full(note.sum(), OUTCOME["note"], dtype=np.int8),
         "scheduled": np.full(note.sum(), -1, dtype=np.int64),
     }
     act = {k: np.concatenate([act[k], notes[k]]) for k in act}
@@ -1197,8 +1492,9 @@ def _time_order(cols: dict) -> dict:
 
 def _ids(table: str, numbers: np.ndarray) -> pa.Array:
     prefix, digits = ID_FORMAT[table]
-    text = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()),
-                        digits, "0")
+    text = pc.utf8_lpad(
+        pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()), digits, "0"
+    )
     return pc.binary_join_element_wise(pa.scalar(prefix), text, "")
 
 
@@ -1251,8 +1547,13 @@ def _breakable(name: str) -> dict[str, list[str]]:
     """Reject kind -> columns of ``name`` that can carry it (PK excluded)."""
     table = TABLES_BY_NAME[name]
     kinds: dict[str, list[str]] = {reason: [] for reason in DIRTY_REASONS}
-    kind_reason = {"timestamp": "bad_timestamp", "date": "bad_date", "number": "bad_number",
-                   "boolean": "bad_boolean", "enum": "bad_enum"}
+    kind_reason = {
+        "timestamp": "bad_timestamp",
+        "date": "bad_date",
+        "number": "bad_number",
+        "boolean": "bad_boolean",
+        "enum": "bad_enum",
+    }
     for col in table.columns:
         if col.name == table.primary_key:
             continue
@@ -1303,23 +1604,29 @@ def _add_dirty(rng, name: str, good: pa.Table, dirty: float) -> tuple[pa.Table, 
                 value = pa.nulls(n_dirty, pa.string())
             elif r_name == "missing_parent":
                 prefix = ID_FORMAT[TABLES_BY_NAME[name].column(col).references][0]
-                value = pa.array(np.full(n_dirty, f"missing_{prefix}999", dtype=object), pa.string())
+                value = pa.array(
+                    np.full(n_dirty, f"missing_{prefix}999", dtype=object), pa.string()
+                )
             else:
                 options = BAD_VALUES[r_name]
-                value = pa.array(np.array(options, dtype=object)[rng.integers(0, len(options), n_dirty)],
-                                 pa.string())
+                value = pa.array(
+                    np.array(options, dtype=object)[rng.integers(0, len(options), n_dirty)],
+                    pa.string(),
+                )
             columns[col] = pc.if_else(pa.array(mask), value, columns[col])
         counts[r_name] = int(hit.sum())
     counts["duplicate_key"] = int(is_dup.sum())
 
     # Interleave: a dirty row goes before good row `slot`; a duplicate after its original.
     slot = rng.integers(0, n + 1, n_dirty)
-    slot = np.where(is_dup, source + 1 + (rng.random(n_dirty) * (n - source)).astype(np.int64), slot)
+    slot = np.where(
+        is_dup, source + 1 + (rng.random(n_dirty) * (n - source)).astype(np.int64), slot
+    )
     key = np.concatenate([2 * np.arange(n) + 1, 2 * slot])
     tie = np.concatenate([np.zeros(n, dtype=np.int64), np.arange(n_dirty)])
     order = np.lexsort((tie, key))
     dirty_table = pa.table([columns[c] for c in good.column_names], names=good.column_names)
-    combined = pa.concat_tables([good, dirty_table]).combine_chunks()
+    combined = pa.concat_tables([good, dirty_table])
     return combined.take(pa.array(order)), counts
 
 
@@ -1361,7 +1668,9 @@ def _progress(show: bool):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
-        TextColumn("{task.description:<34}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
     )
 
@@ -1369,15 +1678,22 @@ def _progress(show: bool):
 # ----------------------------------------------------------------------------- public API
 
 
-def _validate(journeys, months, dirty, fmt) -> None:
-    if not isinstance(journeys, int | np.integer) or journeys < 1:
+def _validate(journeys, seed, start, months, dirty, fmt) -> None:
+    def is_int(value):
+        return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+    if not is_int(journeys) or journeys < 1:
         raise ValueError(f"journeys must be an integer >= 1, got {journeys!r}")
-    if not isinstance(months, int | np.integer) or months < 1:
+    if not is_int(seed) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if not isinstance(start, date):
+        raise ValueError(f"start must be a date, got {start!r}")
+    if not is_int(months) or months < 1:
         raise ValueError(f"months must be an integer >= 1, got {months!r}")
-    if not 0.0 <= float(dirty) < 0.5:
-        raise ValueError(f"dirty must be in [0, 0.5), got {dirty!r}")
+    if not isinstance(dirty, int | float | np.floating) or not 0.0 <= float(dirty) < 0.5:
+        raise ValueError(f"dirty must be a number in [0, 0.5), got {dirty!r}")
     if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
 
 
 def generate(
@@ -1392,7 +1708,7 @@ def generate(
 ) -> dict[str, int]:
     """Write the demo extract to out_dir (created if missing); return rows written per table
     (including dirty rows)."""
-    _validate(journeys, months, dirty, fmt)
+    _validate(journeys, seed, start, months, dirty, fmt)
     if isinstance(start, datetime):
         start = start.date()
     out_dir = Path(out_dir)
@@ -1406,7 +1722,8 @@ def generate(
     state: dict = {}
 
     def people():
-        state["cal"] = _Calendars(t0, t1 + 800 * DAY)
+        state["cal"] = _Calendars(t0, t1 + 800 * DAY, _territory_calendars())
+        state["codes"] = _reason_codes()
         state["users"] = _make_users(rng, journeys)
         state["accounts"], state["jr"] = _make_accounts_and_journeys(
             rng, state["cal"], journeys, t0, t1
@@ -1414,7 +1731,7 @@ def generate(
 
     def funnel():
         jr, users, cal = state["jr"], state["users"], state["cal"]
-        sim = _Simulation(rng, cal, users, jr, t0, t1)
+        sim = _Simulation(rng, cal, users, jr, state["codes"], t0, t1)
         all_j = np.arange(journeys)
         created = jr["created"]
         owner, t_assign = sim.initial_assignment(all_j, created)
@@ -1429,7 +1746,7 @@ def generate(
 
     def tidy():
         sim, jr, users = state.pop("sim"), state["jr"], state["users"]
-        ev = _finish_events(rng, sim.events.arrays(), jr, users, t0, t1)
+        ev = _finish_events(rng, sim.events.arrays(), jr, t0, t1)
         act = _finish_activities(rng, sim.activities.arrays(), ev, users, t1)
         asg = sim.assignments.arrays()
         asg = {k: v[asg["t"] < t1] for k, v in asg.items()}
@@ -1448,8 +1765,11 @@ def generate(
         state["activities"] = _time_order(act)
         state["assignments"] = _time_order(asg)
 
-    steps = [("Simulating people and accounts", people), ("Simulating the funnel", funnel),
-             ("Adding CRM noise", tidy)]
+    steps = [
+        ("Simulating people and accounts", people),
+        ("Simulating the funnel", funnel),
+        ("Adding CRM noise", tidy),
+    ]
 
     rows: dict[str, int] = {}
     dirty_rows: dict[str, dict[str, int]] = {}
@@ -1459,104 +1779,127 @@ def generate(
         users, accounts, jr = state["users"], state["accounts"], state["jr"]
         if name == "users":
             ids["users"] = _ids("users", np.arange(1, users.n + 1))
-            return _table(name, {
-                "user_id": ids["users"],
-                "full_name": pa.array(users.full_name, pa.string()),
-                "email": pa.array(users.email, pa.string()),
-                "role": _enum(ROLES, users.role),
-                "team": _enum(TEAMS, users.team),
-                "manager_id": _refs(ids["users"], users.manager),
-                "territory": _enum(TERRITORIES, users.territory),
-                "is_active": _booleans(users.active),
-            })
+            return _table(
+                name,
+                {
+                    "user_id": ids["users"],
+                    "full_name": pa.array(users.full_name, pa.string()),
+                    "email": pa.array(users.email, pa.string()),
+                    "role": _enum(ROLES, users.role),
+                    "team": _enum(TEAMS, users.team),
+                    "manager_id": _refs(ids["users"], users.manager),
+                    "territory": _enum(TERRITORIES, users.territory),
+                    "is_active": _booleans(users.active),
+                },
+            )
         if name == "accounts":
             n = accounts["n"]
             ids["accounts"] = _ids("accounts", np.arange(1, n + 1))
-            words = np.array("Acme Globex Initech Umbrella Stark Wayne Hooli Vandelay Soylent "
-                             "Tyrell Cyberdyne Aperture Wonka Gringotts Monarch Nakatomi".split(),
-                             dtype=object)
-            kinds = np.array("Labs Systems Group Partners Holdings Works Analytics Logistics".split(),
-                             dtype=object)
+            words = np.array(COMPANY_WORDS, dtype=object)
+            kinds = np.array(COMPANY_KINDS, dtype=object)
             name_col = pc.binary_join_element_wise(
                 pa.array(words[rng.integers(0, len(words), n)], pa.string()),
                 pa.array(kinds[rng.integers(0, len(kinds), n)], pa.string()),
-                pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), " ",
+                pc.cast(pa.array(np.arange(1, n + 1)), pa.string()),
+                " ",
             )
-            return _table(name, {
-                "account_id": ids["accounts"],
-                "account_name": name_col,
-                "segment": _enum(SEGMENTS, accounts["segment"]),
-                "territory": _enum(TERRITORIES, accounts["territory"]),
-                "industry": _enum(INDUSTRIES, accounts["industry"]),
-                "created_at": _timestamps(accounts["created"]),
-            })
+            return _table(
+                name,
+                {
+                    "account_id": ids["accounts"],
+                    "account_name": name_col,
+                    "segment": _enum(SEGMENTS, accounts["segment"]),
+                    "territory": _enum(TERRITORIES, accounts["territory"]),
+                    "industry": _enum(INDUSTRIES, accounts["industry"]),
+                    "created_at": _timestamps(accounts["created"]),
+                },
+            )
         if name == "journeys":
             ids["journeys"] = _ids("journeys", np.arange(1, journeys + 1))
-            return _table(name, {
-                "journey_id": ids["journeys"],
-                "account_id": _refs(ids["accounts"], jr["account"]),
-                "created_at": _timestamps(jr["created"]),
-                "source": _enum(SOURCES, jr["source"]),
-                "intent_level": _enum(INTENT_LEVELS, jr["intent"]),
-                "segment": _enum(SEGMENTS, jr["segment"]),
-                "territory": _enum(TERRITORIES, jr["territory"]),
-                "product_line": _enum(PRODUCT_LINES, jr["product"]),
-            })
+            return _table(
+                name,
+                {
+                    "journey_id": ids["journeys"],
+                    "account_id": _refs(ids["accounts"], jr["account"]),
+                    "created_at": _timestamps(jr["created"]),
+                    "source": _enum(SOURCES, jr["source"]),
+                    "intent_level": _enum(INTENT_LEVELS, jr["intent"]),
+                    "segment": _enum(SEGMENTS, jr["segment"]),
+                    "territory": _enum(TERRITORIES, jr["territory"]),
+                    "product_line": _enum(PRODUCT_LINES, jr["product"]),
+                },
+            )
         if name == "stage_events":
             ev = state.pop("events")
-            return _table(name, {
-                "event_id": _ids(name, np.arange(1, len(ev["t"]) + 1)),
-                "journey_id": _refs(ids["journeys"], ev["j"]),
-                "stage": _enum(STAGES, ev["stage"]),
-                "occurred_at": _timestamps(ev["t"]),
-                "owner_id": _refs(ids["users"], ev["owner"]),
-                "reason_code": _enum(REASON_CODES, ev["reason"]),
-            })
+            return _table(
+                name,
+                {
+                    "event_id": _ids(name, np.arange(1, len(ev["t"]) + 1)),
+                    "journey_id": _refs(ids["journeys"], ev["j"]),
+                    "stage": _enum(STAGES, ev["stage"]),
+                    "occurred_at": _timestamps(ev["t"]),
+                    "owner_id": _refs(ids["users"], ev["owner"]),
+                    "reason_code": _enum(state["codes"].names, ev["reason"]),
+                },
+            )
         if name == "assignments":
             asg = state.pop("assignments")
-            return _table(name, {
-                "assignment_id": _ids(name, np.arange(1, len(asg["t"]) + 1)),
-                "journey_id": _refs(ids["journeys"], asg["j"]),
-                "owner_id": _refs(ids["users"], asg["owner"]),
-                "assigned_at": _timestamps(asg["t"]),
-                "method": _enum(ASSIGNMENT_METHODS, asg["method"]),
-                "reason": _enum(ASSIGNMENT_REASONS, asg["reason"]),
-            })
+            return _table(
+                name,
+                {
+                    "assignment_id": _ids(name, np.arange(1, len(asg["t"]) + 1)),
+                    "journey_id": _refs(ids["journeys"], asg["j"]),
+                    "owner_id": _refs(ids["users"], asg["owner"]),
+                    "assigned_at": _timestamps(asg["t"]),
+                    "method": _enum(ASSIGNMENT_METHODS, asg["method"]),
+                    "reason": _enum(ASSIGNMENT_REASONS, asg["reason"]),
+                },
+            )
         if name == "activities":
             act = state.pop("activities")
-            return _table(name, {
-                "activity_id": _ids(name, np.arange(1, len(act["t"]) + 1)),
-                "journey_id": _refs(ids["journeys"], act["j"]),
-                "owner_id": _refs(ids["users"], act["owner"]),
-                "activity_type": _enum(ACTIVITY_TYPES, act["type"]),
-                "direction": _enum(DIRECTIONS, act["direction"]),
-                "is_automated": _booleans(act["auto"]),
-                "occurred_at": _timestamps(act["t"]),
-                "outcome": _enum(OUTCOMES, act["outcome"]),
-                "scheduled_for": _timestamps(act["scheduled"]),
-            })
+            return _table(
+                name,
+                {
+                    "activity_id": _ids(name, np.arange(1, len(act["t"]) + 1)),
+                    "journey_id": _refs(ids["journeys"], act["j"]),
+                    "owner_id": _refs(ids["users"], act["owner"]),
+                    "activity_type": _enum(ACTIVITY_TYPES, act["type"]),
+                    "direction": _enum(DIRECTIONS, act["direction"]),
+                    "is_automated": _booleans(act["auto"]),
+                    "occurred_at": _timestamps(act["t"]),
+                    "outcome": _enum(OUTCOMES, act["outcome"]),
+                    "scheduled_for": _timestamps(act["scheduled"]),
+                },
+            )
         if name == "contracts":
             con = state.pop("contracts")
-            return _table(name, {
-                "contract_id": _ids(name, np.arange(1, len(con["j"]) + 1)),
-                "journey_id": _refs(ids["journeys"], con["j"]),
-                "account_id": _refs(ids["accounts"], jr["account"][con["j"]]),
-                "start_date": _dates(con["start"]),
-                "end_date": _dates(con["end"]),
-                "arr": _numbers(con["arr"]),
-                "renewal_status": _enum(RENEWAL_STATUSES, con["status"]),
-                "renewal_arr": _numbers(con["renewal_arr"]),
-            })
+            return _table(
+                name,
+                {
+                    "contract_id": _ids(name, np.arange(1, len(con["j"]) + 1)),
+                    "journey_id": _refs(ids["journeys"], con["j"]),
+                    "account_id": _refs(ids["accounts"], jr["account"][con["j"]]),
+                    "start_date": _dates(con["start"]),
+                    "end_date": _dates(con["end"]),
+                    "arr": _numbers(con["arr"]),
+                    "renewal_status": _enum(RENEWAL_STATUSES, con["status"]),
+                    "renewal_arr": _numbers(con["renewal_arr"]),
+                },
+            )
         sig = state.pop("signals")
-        return _table(name, {
-            "signal_id": _ids(name, np.arange(1, len(sig["t"]) + 1)),
-            "journey_id": _refs(ids["journeys"], sig["j"]),
-            "detected_at": _timestamps(sig["t"]),
-            "signal_type": _enum(SIGNAL_TYPES, sig["type"]),
-            "severity": _enum(SEVERITIES, sig["severity"]),
-        })
+        return _table(
+            name,
+            {
+                "signal_id": _ids(name, np.arange(1, len(sig["t"]) + 1)),
+                "journey_id": _refs(ids["journeys"], sig["j"]),
+                "detected_at": _timestamps(sig["t"]),
+                "signal_type": _enum(SIGNAL_TYPES, sig["type"]),
+                "severity": _enum(SEVERITIES, sig["severity"]),
+            },
+        )
 
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # our own bar, or none
     try:
         with _progress(show_progress) as progress:
             task = progress.add_task("Generating", total=len(steps) + len(TABLE_NAMES))

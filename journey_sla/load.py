@@ -5,48 +5,50 @@ served warehouse; dbt attaches the raw file read-only as ``raw_db``.
 
 Tables in the raw file
 ----------------------
-- ``raw.<table>`` for every contract table: the contract columns, typed (id/text/enum ->
-  VARCHAR, timestamp -> TIMESTAMP in UTC, date -> DATE, number -> DOUBLE, boolean -> BOOLEAN),
-  then ``_source_file`` (absolute path), ``_load_id`` and ``_loaded_at`` (UTC) of the load
-  that last inserted or changed the row. No PRIMARY KEY constraints: the checks below keep
-  the key unique and the loader upserts by key.
-- ``raw.rejects``: one row per rejected data row (``row_number`` is 1-based in file order,
-  header not counted; ``raw_values`` is the row's original values as a JSON object keyed by
-  the file's header names; a malformed CSV line is stored as ``{"_raw_line": ..., "_error": ...}``
-  because it cannot be split into columns).
+- ``raw.<table>`` for every contract table, created even when empty: the contract columns,
+  typed (id/text/enum -> VARCHAR, timestamp -> TIMESTAMP in UTC, date -> DATE, number ->
+  DOUBLE, boolean -> BOOLEAN), then ``_source_file`` (absolute path), ``_load_id`` and
+  ``_loaded_at`` (UTC) of the load that last inserted or changed the row. There are no
+  PRIMARY KEY constraints (index upkeep would dominate the load); the checks keep keys unique.
+- ``raw.rejects``: one row per rejected data row. ``row_number`` is 1-based in file order,
+  header not counted. ``raw_values`` is the row's original (untrimmed) values as a JSON
+  object keyed by the file's header names; a malformed CSV line cannot be split into
+  columns, so it is stored as ``{"_raw_line": <the line>, "_error": <DuckDB's error type>}``.
 - ``raw.load_log``: one row per file loaded, append-only history.
 
 How a load runs
 ---------------
-1. Pre-flight, before anything is written: find one file per table, read every file's
-   header (parquet: its schema), check the contract columns are present and which tables
-   must be present (all of them on a first load into an empty raw file or with
-   ``replace=True``; any subset later). Any problem raises :class:`LoadError`.
-2. One transaction over the raw file. Per table, in contract order (parents first):
-   read the file once into a temporary table (CSV lines DuckDB cannot split land in
-   read_csv's reject tables), flag every row with its first failing check in one
-   set-based pass (missing_required, then bad_* in column order), then duplicate_key
-   (first row of a key wins; rows rejected for another reason still count as "seen"),
-   then missing_parent (against the parent's raw table after this load; for
-   ``users.manager_id`` against raw users plus this file's accepted rows), then upsert the
-   accepted rows and record the rejects. Any error rolls everything back; a raw file
-   that this load created is deleted again.
+1. Pre-flight, before anything is opened for writing: find one file per table, read every
+   file's header (parquet: its schema), check that every contract column is present and
+   that every table has a file when one must (on a first load into an empty raw file, and
+   with ``replace=True``; later loads may bring any subset). Problems raise
+   :class:`LoadError` and leave the raw file byte-for-byte as it was.
+2. One transaction over the raw file; tables in contract order, so parents come first.
+   Per table: read the file once into a temporary table in file order (CSV lines DuckDB
+   cannot split land in read_csv's reject tables), judge each row on its own values in the
+   same pass (missing_required, then bad_* in column order), then flag duplicate_key (the
+   first row of a key wins; a row rejected for another reason still counts as "seen"), then
+   missing_parent (the parent's raw table already holds this load's parents; for
+   ``users.manager_id`` it is raw users plus this file's accepted rows), then upsert the
+   accepted rows and record the rejects. Any error rolls everything back, and a raw file
+   this load created is removed again.
 
 Counting
 --------
-``read = loaded + rejected`` for every table. ``loaded = inserted + updated + unchanged``:
-``inserted`` counts keys new to raw, ``updated`` counts keys already in raw whose contract
-values changed. A row identical to the stored one is left untouched (its ``_load_id`` keeps
-naming the load that last changed it), so loading the same folder twice reports
-``inserted=0, updated=0`` and changes no data row. The rejects of an earlier load of the
-same file path are replaced by this load's.
+``read = loaded + rejected`` for every table, malformed lines included.
+``loaded = inserted + updated + unchanged``: ``inserted`` counts keys new to raw, ``updated``
+counts keys already in raw whose contract values changed. A row identical to the stored one
+is left untouched (its ``_load_id`` keeps naming the load that last changed it), so loading
+the same folder twice reports ``inserted=0, updated=0`` and changes no data row. The rejects
+of an earlier load of the same file path are replaced by this load's.
 
-Row numbers: the reader preserves file order, so a row's ordinal among the rows the CSV
-parser could split, plus the number of malformed lines before it, is its data row
-number; a malformed line's number comes from DuckDB's reject table (its record number minus
-the header). DuckDB skips completely blank lines without counting them as rows, but its
-record numbers for malformed lines do count them; so in a file with blank lines the row
-numbers of malformed lines are off by the blank lines before them.
+Row numbers
+-----------
+The reader keeps file order, so a row's position among the rows the CSV parser could split,
+plus the malformed lines before it, is its data row number; a malformed line's own number is
+DuckDB's record number minus the header. DuckDB skips blank lines without reading them as
+rows but counts them in its record numbers, so in a file with blank lines the numbers of
+malformed lines (only) run ahead by the blank lines before them.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ from pathlib import Path
 
 import duckdb
 
-from journey_sla.contract import FALSE_WORDS, TABLES, TRUE_WORDS, Column, Table
+from journey_sla.contract import FALSE_WORDS, TABLES, TABLES_BY_NAME, TRUE_WORDS, Column, Table
 from journey_sla.paths import raw_path_for
 
 __all__ = ["REASONS", "LoadError", "TableResult", "load_extracts", "print_to_stderr"]
@@ -80,7 +82,7 @@ REASONS = (
     "missing_parent",
 )
 
-# Contract kind -> the reason a value of that kind fails with (id and text cannot be "bad").
+# Contract kind -> the reason a value of that kind fails with (ids and text cannot be "bad").
 _BAD_REASON = {
     "timestamp": "bad_timestamp",
     "date": "bad_date",
@@ -99,25 +101,26 @@ _SQL_TYPE = {
 }
 _SUFFIXES = (".csv.gz", ".csv", ".parquet")  # longest first: "x.csv.gz" is not "x.csv"
 
-# Strict shapes; the casts that follow catch impossible values (2025-02-30, 25:00).
-# DuckDB's casts alone also accept "infinity", "epoch", "2025-3-1" and named time zones.
+# The contract's shapes. DuckDB's casts alone are looser ("infinity", "epoch", "2025-3-1",
+# "1e5", "nan", named time zones); the casts that follow the shape check still catch
+# impossible values such as 2025-02-30 or 25:00.
 _TS_NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?"
 _TS_OFFSET_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)"
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
 _NUMBER_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 
-# Parquet physical types that already are the contract kind (no text parsing needed).
+# Parquet column types that already are the contract kind and need no parsing.
 _NATIVE_TYPES = {
-    "timestamp": (
+    "timestamp": {
         "TIMESTAMP",
         "TIMESTAMP_S",
         "TIMESTAMP_MS",
         "TIMESTAMP_NS",
-        "TIMESTAMP WITH TIME ZONE",
         "DATE",
-    ),
-    "date": ("DATE",),
-    "number": (
+        "TIMESTAMP WITH TIME ZONE",
+    },
+    "date": {"DATE"},
+    "number": {
         "TINYINT",
         "SMALLINT",
         "INTEGER",
@@ -130,11 +133,11 @@ _NATIVE_TYPES = {
         "UHUGEINT",
         "FLOAT",
         "DOUBLE",
-    ),
-    "boolean": ("BOOLEAN",),
+    },
+    "boolean": {"BOOLEAN"},
 }
 
-_META_COLUMNS = '"_source_file" VARCHAR, "_load_id" VARCHAR, "_loaded_at" TIMESTAMP'
+_META_COLUMNS = ("_source_file", "_load_id", "_loaded_at")
 _REJECTS_DDL = """
 CREATE TABLE IF NOT EXISTS raw.rejects (
     load_id VARCHAR,
@@ -168,7 +171,10 @@ class LoadError(Exception):
 
 @dataclass
 class TableResult:
-    """Counts for one table; ``file`` is None when the folder had no file for the table."""
+    """Counts for one table. ``file`` is the path as found in the source folder, or None when
+    the folder has no file for the table (counts are then 0). ``read = loaded + rejected``;
+    ``inserted``/``updated`` split the loaded rows that were new or changed (see the module
+    docstring: unchanged rows count in neither)."""
 
     table: str
     file: str | None
@@ -183,9 +189,6 @@ def print_to_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-# --------------------------------------------------------------------------- SQL helpers
-
-
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -195,8 +198,7 @@ def _lit(text: str) -> str:
 
 
 def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split())
-    return text or type(error).__name__
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 # --------------------------------------------------------------------------- pre-flight
@@ -209,8 +211,8 @@ class _Source:
     table: Table
     path: Path
     fmt: str  # "csv" or "parquet"
-    header: list[str]  # the file's column names, in file order
-    types: list[str]  # DuckDB type per file column (always VARCHAR for CSV)
+    header: list[str]  # the file's column names, in file order; staged as c0, c1, ...
+    types: list[str]  # DuckDB type of each file column (VARCHAR throughout for CSV)
     position: dict[str, int] = field(default_factory=dict)  # contract column -> file column
 
     @property
@@ -219,7 +221,7 @@ class _Source:
 
     @property
     def stored_path(self) -> str:
-        """How raw tables name the file: absolute, so rejects replace per file path."""
+        """How raw tables name the file: absolute, so rejects are replaced per file path."""
         return str(self.path.resolve())
 
 
@@ -227,14 +229,13 @@ def _discover(source_dir: Path, notice: Callable[[str], None]) -> dict[str, Path
     if not source_dir.is_dir():
         raise LoadError(f"{source_dir}: source folder not found")
     found: dict[str, list[Path]] = {}
-    tables = {table.name for table in TABLES}
     for path in sorted(source_dir.iterdir()):
         lower = path.name.lower()
         suffix = next((s for s in _SUFFIXES if lower.endswith(s)), None)
         if suffix is None or not path.is_file():
             continue
         stem = lower[: -len(suffix)]
-        if stem in tables:
+        if stem in TABLES_BY_NAME:
             found.setdefault(stem, []).append(path)
         else:
             notice(f"{path.name}: ignored, not a contract table")
@@ -246,13 +247,17 @@ def _discover(source_dir: Path, notice: Callable[[str], None]) -> dict[str, Path
 
 
 def _csv_header(path: Path) -> list[str]:
+    # Only the first line is decoded here: a bad byte further down is that row's problem
+    # (DuckDB rejects it as a malformed row), not the file's.
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+        with opener(path, "rb") as handle:
+            first = handle.readline()
+        line = first.decode("utf-8-sig").rstrip("\r\n")
+        header = next(csv.reader([line]), [])
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as error:
         raise LoadError(f"{path.name}: cannot read file: {_one_line(error)}") from error
-    if not header or all(not name.strip() for name in header):
+    if not any(name.strip() for name in header):
         raise LoadError(f"{path.name}: file is empty (no header row)")
     return header
 
@@ -275,11 +280,10 @@ def _inspect(table: Table, path: Path, notice: Callable[[str], None]) -> _Source
     else:
         header = _csv_header(path)
         source = _Source(table, path, "csv", header, ["VARCHAR"] * len(header))
-    wanted = set(table.column_names)
     extra: list[str] = []
     for index, name in enumerate(header):
         key = name.strip().lower()
-        if key not in wanted:
+        if key not in table.column_names:
             extra.append(name)
         elif key in source.position:
             raise LoadError(f"{path.name}: column '{key}' appears more than once in the header")
@@ -298,26 +302,37 @@ def _inspect(table: Table, path: Path, notice: Callable[[str], None]) -> _Source
 
 
 def _raw_has_data(raw: Path) -> bool:
+    """Whether any contract table in the raw file holds a row (read-only look)."""
     if not raw.exists():
         return False
-    with duckdb.connect(str(raw), read_only=True) as connection:
-        present = {
-            row[0]
-            for row in connection.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'"
-            ).fetchall()
-        }
-        for table in TABLES:
-            if table.name in present:
-                rows = connection.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM raw.{_ident(table.name)} LIMIT 1)"
+    try:
+        with duckdb.connect(str(raw), read_only=True) as connection:
+            present = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'"
                 ).fetchall()
-                if rows[0][0]:
+            }
+            for table in TABLES:
+                if (
+                    table.name in present
+                    and connection.execute(
+                        f"SELECT 1 FROM raw.{_ident(table.name)} LIMIT 1"
+                    ).fetchall()
+                ):
                     return True
+    except duckdb.Error as error:
+        raise LoadError(f"{raw}: cannot open the raw database: {_one_line(error)}") from error
     return False
 
 
-# --------------------------------------------------------------------------- row checks
+# --------------------------------------------------------------------------- SQL per column
+
+
+def _is_native(column: Column, file_type: str) -> bool:
+    if column.kind == "number" and file_type.startswith("DECIMAL"):
+        return True
+    return file_type in _NATIVE_TYPES.get(column.kind, ())
 
 
 def _value_sql(source: _Source, column: Column, alias: str = "") -> str:
@@ -325,7 +340,7 @@ def _value_sql(source: _Source, column: Column, alias: str = "") -> str:
     index = source.position[column.name]
     ref = f"{alias}.c{index}" if alias else f"c{index}"
     file_type = source.types[index]
-    if file_type in _NATIVE_TYPES.get(column.kind, ()):
+    if _is_native(column, file_type):
         return ref
     if file_type != "VARCHAR":
         ref = f"CAST({ref} AS VARCHAR)"
@@ -333,10 +348,9 @@ def _value_sql(source: _Source, column: Column, alias: str = "") -> str:
 
 
 def _typed_sql(source: _Source, column: Column) -> str:
-    """An expression over ``v_<column>`` giving the typed value, NULL when it does not parse."""
+    """The typed value of ``v_<column>`` (see _value_sql), NULL when it does not parse."""
     value = f"v_{column.name}"
-    index = source.position[column.name]
-    if source.types[index] in _NATIVE_TYPES.get(column.kind, ()):
+    if _is_native(column, source.types[source.position[column.name]]):
         return f"CAST({value} AS {_SQL_TYPE[column.kind]})"
     kind = column.kind
     if kind in ("id", "text"):
@@ -362,8 +376,8 @@ def _typed_sql(source: _Source, column: Column) -> str:
             f"THEN try_cast({value} AS DATE) END"
         )
     if kind == "timestamp":
-        # Only values with an offset pay for the (slower) TIMESTAMPTZ cast; the session
-        # time zone is UTC, so casting back to TIMESTAMP yields naive UTC.
+        # Only values with an offset pay for the slower TIMESTAMPTZ cast. The session time
+        # zone is UTC, so casting that back to TIMESTAMP gives naive UTC.
         return (
             f"CASE WHEN regexp_full_match({value}, {_lit(_TS_NAIVE_RE)}) "
             f"THEN try_cast({value} AS TIMESTAMP) "
@@ -374,7 +388,7 @@ def _typed_sql(source: _Source, column: Column) -> str:
 
 
 def _checks(table: Table) -> list[tuple[str, str]]:
-    """(reason, column) per check in the order a row is judged; _fail holds index + 1."""
+    """(reason, column) of every check, in the order a row is judged; _fail = index + 1."""
     checks = [("missing_required", c.name) for c in table.columns if c.required]
     checks += [(_BAD_REASON[c.kind], c.name) for c in table.columns if c.kind in _BAD_REASON]
     checks.append(("duplicate_key", table.primary_key))
@@ -382,25 +396,17 @@ def _checks(table: Table) -> list[tuple[str, str]]:
     return checks
 
 
-def _values_select(source: _Source, where: str = "") -> str:
-    """SELECT over _stage with every contract column's trimmed value as v_<column>."""
-    values = ", ".join(
-        f"{_value_sql(source, column)} AS v_{column.name}" for column in source.table.columns
-    )
-    return f"SELECT rowid AS _row, _fail, {values} FROM _stage {where}"
-
-
-def _reader_sql(source: _Source, rejects: tuple[str, str]) -> str:
+def _reader_sql(source: _Source, rejects_table: str, rejects_scan: str) -> str:
     path = _lit(str(source.path))
     if source.fmt == "parquet":
         columns = ", ".join(f"{_ident(name)} AS c{i}" for i, name in enumerate(source.header))
         return f"SELECT {columns} FROM read_parquet({path})"
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.header)))
-    # No sniffing: the dialect is the contract's, the columns come from our own header read.
+    # No sniffing: the dialect is the contract's and the columns come from our header read.
     return (
         f"SELECT * FROM read_csv({path}, auto_detect = false, header = true, delim = ',', "
         f"quote = '\"', escape = '\"', columns = {{{columns}}}, store_rejects = true, "
-        f"rejects_table = {_lit(rejects[0])}, rejects_scan = {_lit(rejects[1])})"
+        f"rejects_table = {_lit(rejects_table)}, rejects_scan = {_lit(rejects_scan)})"
     )
 
 
@@ -409,6 +415,8 @@ def _reader_sql(source: _Source, rejects: tuple[str, str]) -> str:
 
 @dataclass
 class _Load:
+    """The open transaction: a connection plus what every row written by this load carries."""
+
     connection: duckdb.DuckDBPyConnection
     load_id: str
     loaded_at: datetime
@@ -416,14 +424,16 @@ class _Load:
     def run(self, sql: str) -> list[tuple]:
         return self.connection.execute(sql).fetchall()
 
-    def scalar(self, sql: str) -> int:
+    def count(self, sql: str) -> int:
         return int(self.run(sql)[0][0] or 0)
 
-    def meta_sql(self, source: _Source) -> str:
-        return (
-            f"{_lit(source.stored_path)}, {_lit(self.load_id)}, "
-            f"TIMESTAMP {_lit(self.loaded_at.isoformat(sep=' '))}"
-        )
+    @property
+    def id_sql(self) -> str:
+        return _lit(self.load_id)
+
+    @property
+    def at_sql(self) -> str:
+        return f"TIMESTAMP {_lit(self.loaded_at.isoformat(sep=' '))}"
 
 
 def _create_raw_tables(load: _Load, replace: bool) -> None:
@@ -432,190 +442,211 @@ def _create_raw_tables(load: _Load, replace: bool) -> None:
         if replace:
             load.run(f"DROP TABLE IF EXISTS raw.{_ident(table.name)}")
         columns = ", ".join(f"{_ident(c.name)} {_SQL_TYPE[c.kind]}" for c in table.columns)
-        load.run(f"CREATE TABLE IF NOT EXISTS raw.{_ident(table.name)} ({columns}, {_META_COLUMNS})")
+        load.run(
+            f"CREATE TABLE IF NOT EXISTS raw.{_ident(table.name)} ({columns}, "
+            '"_source_file" VARCHAR, "_load_id" VARCHAR, "_loaded_at" TIMESTAMP)'
+        )
     if replace:
         load.run("DROP TABLE IF EXISTS raw.rejects")
     load.run(_REJECTS_DDL)
     load.run(_LOAD_LOG_DDL)
 
 
-def _load_table(load: _Load, source: _Source) -> TableResult:
+def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> None:
+    """Read the file once into temp table _stage (file columns c0.. plus _fail, the first
+    failing row-level check) and its malformed lines into _malformed."""
     table = source.table
-    checks = _checks(table)
-    code = {check: index + 1 for index, check in enumerate(checks)}
-    rejects = (f"_rejects_{table.name}", f"_rejects_scan_{table.name}")
-
-    # 1. Read the file once, in file order, judging each row on its own values.
-    cases = [f"WHEN v_{name} IS NULL THEN {code[(reason, name)]}" for reason, name in checks
-             if reason == "missing_required"]
-    for column in table.columns:
-        if column.kind in _BAD_REASON:
-            key = (_BAD_REASON[column.kind], column.name)
-            cases.append(
-                f"WHEN v_{column.name} IS NOT NULL AND ({_typed_sql(source, column)}) IS NULL "
-                f"THEN {code[key]}"
-            )
+    cases = [
+        f"WHEN v_{c.name} IS NULL THEN {code[('missing_required', c.name)]}"
+        for c in table.columns
+        if c.required
+    ]
+    cases += [
+        f"WHEN v_{c.name} IS NOT NULL AND ({_typed_sql(source, c)}) IS NULL "
+        f"THEN {code[(_BAD_REASON[c.kind], c.name)]}"
+        for c in table.columns
+        if c.kind in _BAD_REASON
+    ]
     fail = f"CASE {' '.join(cases)} END" if cases else "NULL"
-    values = ", ".join(
-        f"{_value_sql(source, column)} AS v_{column.name}" for column in table.columns
-    )
+    values = ", ".join(f"{_value_sql(source, c)} AS v_{c.name}" for c in table.columns)
     file_columns = ", ".join(f"c{i}" for i in range(len(source.header)))
+    rejects_table, rejects_scan = f"_rejects_{table.name}", f"_rejects_scan_{table.name}"
+    reader = _reader_sql(source, rejects_table, rejects_scan)
+    # This statement alone needs file order (rowid = position in the file); the writes into
+    # raw run about twice as fast without it.
+    load.run("SET preserve_insertion_order = true")
     try:
         load.run(
             f"CREATE OR REPLACE TEMP TABLE _stage AS "
             f"SELECT {file_columns}, CAST({fail} AS SMALLINT) AS _fail "
-            f"FROM (SELECT *, {values} FROM ({_reader_sql(source, rejects)}))"
+            f"FROM (SELECT *, {values} FROM ({reader}))"
         )
     except duckdb.Error as error:
         raise LoadError(f"{source.name}: cannot read file: {_one_line(error)}") from error
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            load.run("SET preserve_insertion_order = false")
 
+    # good_before: how many parsed rows precede the malformed line, to number parsed rows.
     if source.fmt == "csv":
         load.run(
-            f"CREATE OR REPLACE TEMP TABLE _malformed AS "
-            f"SELECT line - 1 AS row_number, "
-            f"line - 1 - row_number() OVER (ORDER BY line) AS good_before, "
-            f"json_object('_raw_line', csv_line, '_error', error_type) AS raw_values "
-            f"FROM (SELECT line, arg_min(csv_line, error_type) AS csv_line, min(error_type) AS error_type "
-            f"FROM {rejects[0]} GROUP BY line)"
+            "CREATE OR REPLACE TEMP TABLE _malformed AS "
+            "SELECT line - 1 AS row_number, "
+            "line - 1 - row_number() OVER (ORDER BY line) AS good_before, "
+            "row_number() OVER (ORDER BY line) AS seen, "
+            "json_object('_raw_line', trim(csv_line, chr(13) || chr(10)), '_error', error_type) "
+            "AS raw_values "
+            "FROM (SELECT line, arg_min(csv_line, error_type) AS csv_line, "
+            f"min(error_type)::VARCHAR AS error_type FROM {rejects_table} GROUP BY line)"
         )
-        load.run(f"DROP TABLE IF EXISTS {rejects[0]}")
-        load.run(f"DROP TABLE IF EXISTS {rejects[1]}")
+        load.run(f"DROP TABLE IF EXISTS {rejects_table}")
+        load.run(f"DROP TABLE IF EXISTS {rejects_scan}")
     else:
         load.run(
-            "CREATE OR REPLACE TEMP TABLE _malformed "
-            "(row_number BIGINT, good_before BIGINT, raw_values VARCHAR)"
+            "CREATE OR REPLACE TEMP TABLE _malformed (row_number BIGINT, good_before BIGINT, "
+            "seen BIGINT, raw_values VARCHAR)"
         )
 
-    # 2. Duplicate keys: the first row of a key wins, whatever else is wrong with it.
-    pk = table.primary_key
-    pk_value = _value_sql(source, table.column(pk))
+
+def _flag_duplicates(load: _Load, source: _Source, code: int) -> None:
+    """The first row of a key wins, whatever else is wrong with it."""
+    pk = source.table.column(source.table.primary_key)
+    key, s_key = _value_sql(source, pk), _value_sql(source, pk, "s")
     load.run(
-        f"UPDATE _stage SET _fail = {code[('duplicate_key', pk)]} WHERE _fail IS NULL AND rowid IN ("
+        f"UPDATE _stage SET _fail = {code} WHERE _fail IS NULL AND rowid IN ("
         f"SELECT s.rowid FROM _stage AS s JOIN ("
-        f"SELECT {pk_value} AS key, min(rowid) AS first_row FROM _stage "
-        f"WHERE {pk_value} IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
-        f") AS d ON d.key = {_value_sql(source, table.column(pk), 's')} "
+        f"SELECT {key} AS key, min(rowid) AS first_row FROM _stage WHERE {key} IS NOT NULL "
+        f"GROUP BY ALL HAVING count(*) > 1) AS d ON d.key = {s_key} "
         f"WHERE s.rowid > d.first_row)"
     )
 
-    # 3. References: the parent's raw table already holds this load's parents.
+
+def _flag_orphans(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> None:
+    """A reference must name a key of the parent as it stands after this load."""
+    table = source.table
     for column in table.columns:
         if not column.references:
             continue
-        parent = next(t for t in TABLES if t.name == column.references)
-        parent_keys = f"SELECT {_ident(parent.primary_key)} AS key FROM raw.{_ident(parent.name)}"
+        parent = TABLES_BY_NAME[column.references]
+        keys = f"SELECT {_ident(parent.primary_key)} AS key FROM raw.{_ident(parent.name)}"
         if parent.name == table.name:
-            parent_keys += f" UNION ALL SELECT {pk_value} FROM _stage WHERE _fail IS NULL"
-        ref = _value_sql(source, column)
+            own_key = _value_sql(source, table.column(table.primary_key))
+            keys += f" UNION ALL SELECT {own_key} FROM _stage WHERE _fail IS NULL"
         s_ref = _value_sql(source, column, "s")
         load.run(
             f"UPDATE _stage SET _fail = {code[('missing_parent', column.name)]} "
-            f"WHERE _fail IS NULL AND {ref} IS NOT NULL AND rowid IN ("
-            f"SELECT s.rowid FROM _stage AS s WHERE s._fail IS NULL "
-            f"AND {s_ref} IS NOT NULL AND NOT EXISTS ("
-            f"SELECT 1 FROM ({parent_keys}) AS p WHERE p.key = {s_ref}))"
+            f"WHERE _fail IS NULL AND rowid IN ("
+            f"SELECT s.rowid FROM _stage AS s WHERE s._fail IS NULL AND {s_ref} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM ({keys}) AS p WHERE p.key = {s_ref}))"
         )
 
-    # 4. Upsert the accepted rows by key.
+
+def _upsert(load: _Load, source: _Source) -> tuple[int, int]:
+    """Write the accepted rows by key; returns (inserted, updated)."""
+    table = source.table
     target = f"raw.{_ident(table.name)}"
-    names = [column.name for column in table.columns]
-    typed = ", ".join(
-        f"{_typed_sql(source, column)} AS {_ident(column.name)}" for column in table.columns
-    )
-    accepted = f"SELECT {typed} FROM ({_values_select(source, 'WHERE _fail IS NULL')})"
-    column_list = ", ".join(_ident(name) for name in names)
-    meta_list = '"_source_file", "_load_id", "_loaded_at"'
-    target_empty = not load.run(f"SELECT 1 FROM {target} LIMIT 1")
-    if target_empty:
-        load.run(
-            f"INSERT INTO {target} ({column_list}, {meta_list}) "
-            f"SELECT *, {load.meta_sql(source)} FROM ({accepted})"
-        )
-        inserted = load.scalar("SELECT count(*) FROM _stage WHERE _fail IS NULL")
-        updated = 0
-    else:
-        changed = " OR ".join(f"n.{_ident(name)} IS DISTINCT FROM r.{_ident(name)}" for name in names)
-        load.run(
-            f"CREATE OR REPLACE TEMP TABLE _changed AS "
-            f"SELECT n.*, r.{_ident(pk)} IS NULL AS _is_new FROM ({accepted}) AS n "
-            f"LEFT JOIN {target} AS r ON r.{_ident(pk)} = n.{_ident(pk)} "
-            f"WHERE r.{_ident(pk)} IS NULL OR {changed}"
-        )
-        load.run(
-            f"DELETE FROM {target} WHERE {_ident(pk)} IN "
-            f"(SELECT {_ident(pk)} FROM _changed WHERE NOT _is_new)"
-        )
-        load.run(
-            f"INSERT INTO {target} ({column_list}, {meta_list}) "
-            f"SELECT {column_list}, {load.meta_sql(source)} FROM _changed"
-        )
-        inserted, updated = load.run(
-            "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE NOT _is_new) FROM _changed"
-        )[0]
-        load.run("DROP TABLE _changed")
+    pk = _ident(table.primary_key)
+    names = [_ident(c.name) for c in table.columns]
+    values = ", ".join(f"{_value_sql(source, c)} AS v_{c.name}" for c in table.columns)
+    typed = ", ".join(f"{_typed_sql(source, c)} AS {_ident(c.name)}" for c in table.columns)
+    accepted = f"SELECT {typed} FROM (SELECT {values} FROM _stage WHERE _fail IS NULL)"
+    columns = ", ".join([*names, *(_ident(m) for m in _META_COLUMNS)])
+    meta = f"{_lit(source.stored_path)}, {load.id_sql}, {load.at_sql}"
 
-    # 5. Rejects replace those of an earlier load of the same file.
+    if not load.run(f"SELECT 1 FROM {target} LIMIT 1"):  # first load: no comparison needed
+        load.run(f"INSERT INTO {target} ({columns}) SELECT *, {meta} FROM ({accepted})")
+        return load.count("SELECT count(*) FROM _stage WHERE _fail IS NULL"), 0
+
+    changed = " OR ".join(f"n.{name} IS DISTINCT FROM r.{name}" for name in names)
+    load.run(
+        f"CREATE OR REPLACE TEMP TABLE _changed AS "
+        f"SELECT n.*, r.{pk} IS NULL AS _is_new FROM ({accepted}) AS n "
+        f"LEFT JOIN {target} AS r ON r.{pk} = n.{pk} WHERE r.{pk} IS NULL OR {changed}"
+    )
+    load.run(f"DELETE FROM {target} WHERE {pk} IN (SELECT {pk} FROM _changed WHERE NOT _is_new)")
+    load.run(f"INSERT INTO {target} ({columns}) SELECT {', '.join(names)}, {meta} FROM _changed")
+    inserted, updated = load.run(
+        "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE NOT _is_new) FROM _changed"
+    )[0]
+    load.run("DROP TABLE _changed")
+    return int(inserted), int(updated)
+
+
+def _record_rejects(load: _Load, source: _Source, checks: list[tuple[str, str]]) -> None:
+    """Replace the rejects of an earlier load of this file path with this load's."""
+    file_name = _lit(source.stored_path)
+    head = f"{load.id_sql}, {_lit(source.table.name)}, {file_name}"
     reasons = "[" + ", ".join(_lit(reason) for reason, _ in checks) + "]"
-    columns = "[" + ", ".join(_lit(name) for _, name in checks) + "]"
-    raw_values = "json_object(" + ", ".join(
-        f"{_lit(name)}, c{i}" for i, name in enumerate(source.header)
-    ) + ")"
-    load.run(f"DELETE FROM raw.rejects WHERE file_name = {_lit(source.stored_path)}")
+    columns = "[" + ", ".join(_lit(column) for _, column in checks) + "]"
+    raw_values = ", ".join(f"{_lit(name)}, c{i}" for i, name in enumerate(source.header))
+    load.run(f"DELETE FROM raw.rejects WHERE file_name = {file_name}")
+    # A parsed row's number: its position among parsed rows plus the malformed lines before
+    # it, found with an ASOF join on how many parsed rows precede each malformed line.
     load.run(
         f"INSERT INTO raw.rejects "
-        f"SELECT {_lit(load.load_id)}, {_lit(table.name)}, {_lit(source.stored_path)}, "
-        f"ordinal + (SELECT count(*) FROM _malformed AS m WHERE m.good_before < ordinal), "
-        f"{reasons}[_fail], {columns}[_fail], raw_values, TIMESTAMP {_lit(load.loaded_at.isoformat(sep=' '))} "
-        f"FROM (SELECT rowid - (SELECT min(rowid) FROM _stage) + 1 AS ordinal, _fail, "
-        f"{raw_values} AS raw_values FROM _stage WHERE _fail IS NOT NULL)"
+        f"SELECT {head}, r.position + coalesce(m.seen, 0), {reasons}[r._fail], "
+        f"{columns}[r._fail], r.raw_values, {load.at_sql} "
+        f"FROM (SELECT rowid - (SELECT min(rowid) FROM _stage) + 1 AS position, _fail, "
+        f"json_object({raw_values}) AS raw_values FROM _stage WHERE _fail IS NOT NULL) AS r "
+        f"ASOF LEFT JOIN (SELECT good_before, max(seen) AS seen FROM _malformed GROUP BY ALL) "
+        f"AS m ON r.position > m.good_before"
     )
     load.run(
-        f"INSERT INTO raw.rejects SELECT {_lit(load.load_id)}, {_lit(table.name)}, "
-        f"{_lit(source.stored_path)}, row_number, 'malformed_row', NULL, raw_values, "
-        f"TIMESTAMP {_lit(load.loaded_at.isoformat(sep=' '))} FROM _malformed"
+        f"INSERT INTO raw.rejects SELECT {head}, row_number, 'malformed_row', NULL, raw_values, "
+        f"{load.at_sql} FROM _malformed"
     )
 
+
+def _load_table(load: _Load, source: _Source) -> TableResult:
+    checks = _checks(source.table)
+    code = {check: index + 1 for index, check in enumerate(checks)}
+    _stage(load, source, code)
+    _flag_duplicates(load, source, code[("duplicate_key", source.table.primary_key)])
+    _flag_orphans(load, source, code)
+    inserted, updated = _upsert(load, source)
+    _record_rejects(load, source, checks)
+
     parsed, failed = load.run("SELECT count(*), count(_fail) FROM _stage")[0]
-    malformed = load.scalar("SELECT count(*) FROM _malformed")
+    malformed = load.count("SELECT count(*) FROM _malformed")
     load.run("DROP TABLE _stage")
     load.run("DROP TABLE _malformed")
     result = TableResult(
-        table=table.name,
+        table=source.table.name,
         file=str(source.path),
         read=parsed + malformed,
         loaded=parsed - failed,
         rejected=failed + malformed,
-        inserted=int(inserted),
-        updated=int(updated),
+        inserted=inserted,
+        updated=updated,
     )
     load.run(
-        f"INSERT INTO raw.load_log VALUES ({_lit(load.load_id)}, "
-        f"TIMESTAMP {_lit(load.loaded_at.isoformat(sep=' '))}, {_lit(table.name)}, "
-        f"{_lit(source.stored_path)}, {result.read}, {result.loaded}, {result.rejected}, "
-        f"{result.inserted}, {result.updated})"
+        f"INSERT INTO raw.load_log VALUES ({load.id_sql}, {load.at_sql}, "
+        f"{_lit(result.table)}, {_lit(source.stored_path)}, {result.read}, {result.loaded}, "
+        f"{result.rejected}, {result.inserted}, {result.updated})"
     )
     return result
 
 
 @contextlib.contextmanager
 def _progress(show: bool, total: int) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar on stderr with one step per table; a no-op when not shown."""
     if not show:
-        yield lambda _description: None
+        yield lambda _table: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(
-        TextColumn("{task.description}"),
+    columns = (
+        TextColumn("{task.description:<22}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
-    ) as progress:
-        task = progress.add_task("loading", total=total)
+    )
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task("Loading", total=total)
 
-        def step(description: str) -> None:
-            progress.update(task, advance=1, description=description)
+        def step(table: str) -> None:
+            progress.update(task, advance=1, description=f"Loaded {table}")
 
         yield step
 
@@ -627,38 +658,40 @@ def load_extracts(
     notice: Callable[[str], None] = print_to_stderr,
     show_progress: bool = False,
 ) -> list[TableResult]:
-    """Validate and load the extract folder ``source_dir`` into the raw file beside ``warehouse``.
+    """Validate the extract folder ``source_dir`` and load it into the raw file beside
+    ``warehouse`` (``paths.raw_path_for(warehouse)``), in one transaction.
 
-    Returns one :class:`TableResult` per contract table, in contract order (``file=None``
-    and zero counts for a table the folder has no file for). Raises :class:`LoadError`,
-    leaving the raw file as it was, when the folder as a whole cannot be loaded.
-    See the module docstring for the checks, the counting and the storage layout.
+    Returns one :class:`TableResult` per contract table, in contract order. ``replace=True``
+    empties the raw tables and raw.rejects first (load_log keeps its history) and needs a
+    file for every table. Raises :class:`LoadError`, leaving the raw file as it was (and not
+    creating one), when the folder as a whole cannot be loaded. ``notice`` receives one-line
+    remarks such as ignored columns. See the module docstring for the checks and counts.
     """
     source_dir = Path(source_dir)
     raw = raw_path_for(warehouse)
 
     # Pre-flight: every way the input as a whole can fail, before anything is written.
     files = _discover(source_dir, notice)
-    sources = {name: _inspect(_table(name), path, notice) for name, path in files.items()}
-    existed = raw.exists()
+    sources = {name: _inspect(TABLES_BY_NAME[name], path, notice) for name, path in files.items()}
     if replace or not _raw_has_data(raw):
         for table in TABLES:
             if table.name not in sources:
                 raise LoadError(f"{table.name}.csv: file not found in {source_dir}")
 
+    existed = raw.exists()
+    new_dirs = [p for p in [raw.parent, *raw.parent.parents] if not p.exists()]
     raw.parent.mkdir(parents=True, exist_ok=True)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     load_id = f"{loaded_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     results: list[TableResult] = []
     try:
-        connection = duckdb.connect(str(raw))
-    except duckdb.Error as error:
-        raise LoadError(f"{raw}: cannot open the raw database: {_one_line(error)}") from error
-    try:
+        try:
+            connection = duckdb.connect(str(raw))
+        except duckdb.Error as error:
+            raise LoadError(f"{raw}: cannot open the raw database: {_one_line(error)}") from error
         with connection:
             load = _Load(connection, load_id, loaded_at)
             load.run("SET TimeZone = 'UTC'")
-            load.run("SET preserve_insertion_order = true")  # row order = file order
             load.run("BEGIN TRANSACTION")
             try:
                 _create_raw_tables(load, replace)
@@ -675,15 +708,13 @@ def load_extracts(
                 with contextlib.suppress(duckdb.Error):
                     load.run("ROLLBACK")
                 raise
-            load.run("CHECKPOINT")
+            load.run("CHECKPOINT")  # fold the WAL in, so dbt can attach one complete file
     except BaseException:
         if not existed:
             for leftover in (raw, raw.with_name(raw.name + ".wal")):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
+                leftover.unlink(missing_ok=True)
+            for directory in new_dirs:
+                with contextlib.suppress(OSError):
+                    directory.rmdir()
         raise
     return results
-
-
-def _table(name: str) -> Table:
-    return next(table for table in TABLES if table.name == name)

@@ -1,0 +1,75 @@
+{#-
+    The inverse of open_seconds_at: the instant at which a business calendar's cumulative
+    open seconds reach an absolute target C (e.g. F(start) + budget seconds).
+
+    Returns `select <relation>.*, <output_column>` (a CTE body). C is first rounded to the
+    microsecond (float noise in F(start) + budget must not push a target that lands on a
+    closing time past it). Then the interval with
+        cumulative_seconds_before < C <= cumulative_seconds_after
+    gives opens_at + (C - cumulative_seconds_before) seconds, to the microsecond:
+      - a target reached exactly at a closing time is that closing time, not the next
+        opening (the strict `<` on the left is what guarantees it);
+      - the result never falls in closed time: an instant outside hours has the same F as
+        the previous closing, so C = F(start) with start outside hours (a budget of 0)
+        gives that earlier closing time; callers wanting due >= start take the greatest;
+      - null when C <= 0, when C is beyond the calendar's last interval, when C is null or
+        when the calendar is unknown.
+
+    The macro refs int_calendar_open_intervals itself (see open_seconds_at).
+-#}
+{% macro instant_at_open_seconds(relation, calendar_column, target_column, output_column) -%}
+    {{ return(adapter.dispatch('instant_at_open_seconds', 'journey_sla')(relation, calendar_column, target_column, output_column)) }}
+{%- endmacro %}
+
+
+{% macro _target_microseconds(input_alias, target_column) -%}
+    round({{ input_alias }}.{{ target_column }} * 1000000)
+{%- endmacro %}
+
+
+{% macro _instant_from_interval(input_alias, interval_alias, target_column) -%}
+    case
+        when {{ journey_sla._target_microseconds(input_alias, target_column) }}
+            <= {{ interval_alias }}.cumulative_seconds_after * 1000000
+            then {{ journey_sla.add_seconds(
+                interval_alias ~ '.opens_at',
+                '(' ~ journey_sla._target_microseconds(input_alias, target_column)
+                    ~ ' - ' ~ interval_alias ~ '.cumulative_seconds_before * 1000000) / 1000000'
+            ) }}
+    end
+{%- endmacro %}
+
+
+{#- DuckDB: ASOF finds the interval with the greatest cumulative_seconds_before strictly
+    below C; the case expression turns targets past that interval's end (beyond the
+    calendar) into null. -#}
+{% macro duckdb__instant_at_open_seconds(relation, calendar_column, target_column, output_column) -%}
+    {%- set intervals = ref('int_calendar_open_intervals') -%}
+    select
+        business_time_input.*,
+        {{ journey_sla._instant_from_interval('business_time_input', 'business_time_interval', target_column) }} as {{ output_column }}
+
+    from {{ relation }} as business_time_input
+    asof left join {{ intervals }} as business_time_interval
+        on business_time_input.{{ calendar_column }} = business_time_interval.calendar_id
+        and cast({{ journey_sla._target_microseconds('business_time_input', target_column) }} as bigint)
+            > business_time_interval.cumulative_seconds_before * 1000000
+{%- endmacro %}
+
+
+{#- Portable: the half-open ranges (before, after] of a calendar's intervals do not overlap,
+    so the range join matches at most one interval per row. -#}
+{% macro default__instant_at_open_seconds(relation, calendar_column, target_column, output_column) -%}
+    {%- set intervals = ref('int_calendar_open_intervals') -%}
+    select
+        business_time_input.*,
+        {{ journey_sla._instant_from_interval('business_time_input', 'business_time_interval', target_column) }} as {{ output_column }}
+
+    from {{ relation }} as business_time_input
+    left join {{ intervals }} as business_time_interval
+        on business_time_input.{{ calendar_column }} = business_time_interval.calendar_id
+        and {{ journey_sla._target_microseconds('business_time_input', target_column) }}
+            > business_time_interval.cumulative_seconds_before * 1000000
+        and {{ journey_sla._target_microseconds('business_time_input', target_column) }}
+            <= business_time_interval.cumulative_seconds_after * 1000000
+{%- endmacro %}
