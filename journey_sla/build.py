@@ -1,7 +1,7 @@
 """Run dbt into a fresh warehouse file and swap it in atomically.
 
 DuckDB allows one writer and no readers beside it across processes. So a build never
-writes the file the app is reading: dbt builds into ``<dir>/.build-<pid>/<name>.duckdb``
+writes the file the app is reading: dbt builds into ``<dir>/.build-<pid>-<random>/<name>.duckdb``
 (same file name, so the DuckDB catalog name baked into views matches), attaching the raw
 file read-only, and only when ``dbt build`` passes is the new file renamed over the served
 one. A failed build leaves the served warehouse untouched.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from datetime import datetime, timezone
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -88,14 +89,33 @@ def _env(overrides: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def release_dbt_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in-process between invocations.
+
+    dbt-duckdb caches one environment per process and reuses it while the credentials are
+    equal. Left open, it would keep the renamed file open and a later build in the same
+    process (tests, bench) could write into the served warehouse through it.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if environment is not None:
+        environment.close()
+
+
 def run_dbt(args: list[str], env: dict[str, str]):
     """Invoke dbt in-process through its programmatic runner."""
     from dbt.cli.main import dbtRunner
 
     with _env(env):
-        return dbtRunner().invoke(
-            [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
-        )
+        try:
+            return dbtRunner().invoke(
+                [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+            )
+        finally:
+            release_dbt_duckdb()
 
 
 def _checkpoint(path: Path) -> None:
@@ -116,7 +136,7 @@ def build_warehouse(
     if not raw.exists():
         raise BuildError(f"{raw}: no raw data loaded yet; run `journey-sla load DIR` first")
 
-    staging_dir = warehouse.parent / f".build-{os.getpid()}"
+    staging_dir = warehouse.parent / f".build-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     shutil.rmtree(staging_dir, ignore_errors=True)
     staging_dir.mkdir(parents=True)
     staged = staging_dir / warehouse.name

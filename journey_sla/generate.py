@@ -1456,12 +1456,13 @@ def _finish_events(rng, ev: dict, jr: dict, t0: int, t1: int) -> dict:
 
 
 def _finish_activities(rng, act: dict, ev: dict, users: _Users, t1: int) -> dict:
-    # Internal notes on ~5% of stage changes.
+    # Internal notes on ~5% of stage changes, logged as internal milestones (outcome "note"):
+    # the contract has no note type, and a note is not a touch that should stop a clock.
     note = (rng.random(len(ev["t"])) < 0.05) & (ev["owner"] >= 0)
     notes = {
         "j": ev["j"][note],
         "owner": ev["owner"][note],
-        "type": np.full(note.sum(), AT["chat"], dtype=np.int8),
+        "type": np.full(note.sum(), AT["milestone"], dtype=np.int8),
         "direction": np.full(note.sum(), DIR["internal"], dtype=np.int8),
         "auto": np.zeros(note.sum(), dtype=bool),
         "t": ev["t"][note] + rng.integers(MINUTE, 2 * HOUR, note.sum()),

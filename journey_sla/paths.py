@@ -5,7 +5,7 @@ Storage layout (see README "Storage layout"):
 - ``<dir>/<name>.duckdb``      the served warehouse: dbt's models, read by the app.
 - ``<dir>/<name>.raw.duckdb``  the loader's raw schema (``raw.*``, ``raw.rejects``,
                                ``raw.load_log``); dbt attaches it read-only as ``raw_db``.
-- ``<dir>/.build-<pid>/<name>.duckdb``  a build in progress; renamed over the served
+- ``<dir>/.build-<pid>-<random>/<name>.duckdb``  a build in progress; renamed over the served
                                file when ``dbt build`` passes. The file keeps the served
                                file's name so its DuckDB catalog name (the file stem)
                                matches the one baked into views.

@@ -15,7 +15,8 @@
       - null when C <= 0, when C is beyond the calendar's last interval, when C is null or
         when the calendar is unknown.
 
-    The macro refs int_calendar_open_intervals itself (see open_seconds_at).
+    The macro refs int_calendar_open_intervals itself (see open_seconds_at); the DuckDB
+    version shares open_seconds_at's folded ASOF key.
 -#}
 {% macro instant_at_open_seconds(relation, calendar_column, target_column, output_column) -%}
     {{ return(adapter.dispatch('instant_at_open_seconds', 'journey_sla')(relation, calendar_column, target_column, output_column)) }}
@@ -40,20 +41,40 @@
 {%- endmacro %}
 
 
-{#- DuckDB: ASOF finds the interval with the greatest cumulative_seconds_before strictly
-    below C; the case expression turns targets past that interval's end (beyond the
-    calendar) into null. -#}
+{#- DuckDB: the same folded bigint key as open_seconds_at, here calendar offset + target
+    microseconds, probed with a strict `>` against each interval's offset +
+    cumulative_seconds_before: the ASOF match is the interval with the greatest
+    cumulative_seconds_before strictly below C. A probe for C <= 0 lands on the previous
+    calendar (rejected by the calendar check), one beyond the calendar's total on its last
+    interval (rejected by the length check). Targets of 10^12 s or more (31 700 years) have
+    no key, which keeps the addition far from bigint overflow. -#}
 {% macro duckdb__instant_at_open_seconds(relation, calendar_column, target_column, output_column) -%}
     {%- set intervals = ref('int_calendar_open_intervals') -%}
     select
-        business_time_input.*,
-        {{ journey_sla._instant_from_interval('business_time_input', 'business_time_interval', target_column) }} as {{ output_column }}
+        business_time_input.* exclude (business_time_lookup_key),
+        case
+            when business_time_interval.calendar_id = business_time_input.{{ calendar_column }}
+                and business_time_input.business_time_lookup_key - business_time_interval.before_key
+                    <= business_time_interval.open_seconds * 1000000
+                then business_time_interval.opens_at
+                    + to_microseconds(business_time_input.business_time_lookup_key - business_time_interval.before_key)
+        end as {{ output_column }}
 
-    from {{ relation }} as business_time_input
-    asof left join {{ intervals }} as business_time_interval
-        on business_time_input.{{ calendar_column }} = business_time_interval.calendar_id
-        and cast({{ journey_sla._target_microseconds('business_time_input', target_column) }} as bigint)
-            > business_time_interval.cumulative_seconds_before * 1000000
+    from (
+        select
+            business_time_keyed_input.*,
+            case
+                when abs(business_time_keyed_input.{{ target_column }}) < 1000000000000
+                    then business_time_calendar.calendar_offset
+                        + cast({{ journey_sla._target_microseconds('business_time_keyed_input', target_column) }} as bigint)
+            end as business_time_lookup_key
+
+        from {{ relation }} as business_time_keyed_input
+        left join ({{ journey_sla._duckdb_calendar_offsets(intervals) }}) as business_time_calendar
+            on business_time_keyed_input.{{ calendar_column }} = business_time_calendar.calendar_id
+    ) as business_time_input
+    asof left join ({{ journey_sla._duckdb_keyed_intervals(intervals) }}) as business_time_interval
+        on business_time_input.business_time_lookup_key > business_time_interval.before_key
 {%- endmacro %}
 
 

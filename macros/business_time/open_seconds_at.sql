@@ -11,14 +11,14 @@
       - inside an interval, F grows with the clock; at a closing time and until the next
         opening it stays at that interval's cumulative_seconds_after;
       - before the calendar's first interval it is 0;
-      - after the last interval it stays at the calendar's total (int_calendar_days'
-        range covers every loaded instant; assert_calendar_range_covers_loaded_data fails
-        the build when it does not);
-      - null when `at` is null or the calendar is unknown (map territories to calendars,
-        unmapped ones to `default`, before calling).
+      - after the last interval it stays at the calendar's total (int_calendar_days' range
+        covers every loaded instant; assert_calendar_range_covers_loaded_data fails the
+        build when it does not);
+      - null when `at` is null or the calendar has no open interval at all (an unknown
+        calendar: map territories to calendars, unmapped ones to `default`, first).
 
     The macro refs int_calendar_open_intervals itself; dbt records that dependency when it
-    parses the calling model, so no `-- depends_on` hint is needed.
+    parses the calling model, so callers need no `-- depends_on` hint.
 -#}
 {% macro open_seconds_at(relation, calendar_column, at_column, output_column) -%}
     {{ return(adapter.dispatch('open_seconds_at', 'journey_sla')(relation, calendar_column, at_column, output_column)) }}
@@ -27,9 +27,9 @@
 
 {#- F from the matched interval, in whole microseconds until the final division so that
     F(end) - F(start) is exact and round-trips through instant_at_open_seconds. -#}
-{% macro _open_seconds_from_interval(input_alias, interval_alias, intervals, calendar_column, at_column) -%}
+{% macro _open_seconds_from_interval(input_alias, interval_alias, at_column, is_matched, is_known_calendar) -%}
     case
-        when {{ interval_alias }}.calendar_id is not null
+        when {{ is_matched }}
             then cast(
                 {{ interval_alias }}.cumulative_seconds_before * 1000000
                 + case
@@ -40,26 +40,51 @@
                 as double precision
             ) / 1000000
         {#- no interval opened yet: zero open time has accrued, unless the calendar does not exist #}
-        when {{ input_alias }}.{{ at_column }} is not null
-            and {{ input_alias }}.{{ calendar_column }} in (select calendar_id from {{ intervals }})
+        when {{ input_alias }}.{{ at_column }} is not null and {{ is_known_calendar }}
             then cast(0 as double precision)
     end
 {%- endmacro %}
 
 
-{#- DuckDB: one ASOF probe per row, partitioned by calendar. Folding the calendar into a
-    single numeric ASOF key was measured (tests/test_business_time.py, benchmark) and not
-    adopted: see the decision there. -#}
+{#- DuckDB: a single ASOF probe per row on one folded bigint key, calendar offset + epoch
+    microseconds (see _duckdb_calendar_offsets). Measured at 1M clocks (benchmark in
+    tests/test_business_time.py) it takes about half the time of the ASOF join with a
+    calendar_id equality partition, with identical results. The probe may land on the
+    previous calendar's last interval when the instant is before its own calendar's first
+    one, hence the calendar check. Instants are clamped into 1970..2262 for the key only:
+    that keeps the key inside its calendar's band without moving it across any interval. -#}
 {% macro duckdb__open_seconds_at(relation, calendar_column, at_column, output_column) -%}
     {%- set intervals = ref('int_calendar_open_intervals') -%}
     select
-        business_time_input.*,
-        {{ journey_sla._open_seconds_from_interval('business_time_input', 'business_time_interval', intervals, calendar_column, at_column) }} as {{ output_column }}
+        business_time_input.* exclude (business_time_lookup_key),
+        {{ journey_sla._open_seconds_from_interval(
+            'business_time_input',
+            'business_time_interval',
+            at_column,
+            'business_time_interval.calendar_id = business_time_input.' ~ calendar_column,
+            'business_time_input.business_time_lookup_key is not null'
+        ) }} as {{ output_column }}
 
-    from {{ relation }} as business_time_input
-    asof left join {{ intervals }} as business_time_interval
-        on business_time_input.{{ calendar_column }} = business_time_interval.calendar_id
-        and business_time_input.{{ at_column }} >= business_time_interval.opens_at
+    from (
+        select
+            business_time_keyed_input.*,
+            business_time_calendar.calendar_offset
+            + epoch_us(
+                case
+                    when business_time_keyed_input.{{ at_column }} < timestamp '1970-01-01'
+                        then timestamp '1970-01-01'
+                    when business_time_keyed_input.{{ at_column }} > timestamp '2262-01-01'
+                        then timestamp '2262-01-01'
+                    else business_time_keyed_input.{{ at_column }}
+                end
+            ) as business_time_lookup_key
+
+        from {{ relation }} as business_time_keyed_input
+        left join ({{ journey_sla._duckdb_calendar_offsets(intervals) }}) as business_time_calendar
+            on business_time_keyed_input.{{ calendar_column }} = business_time_calendar.calendar_id
+    ) as business_time_input
+    asof left join ({{ journey_sla._duckdb_keyed_intervals(intervals) }}) as business_time_interval
+        on business_time_input.business_time_lookup_key >= business_time_interval.opens_key
 {%- endmacro %}
 
 
@@ -69,7 +94,13 @@
     {%- set intervals = ref('int_calendar_open_intervals') -%}
     select
         business_time_input.*,
-        {{ journey_sla._open_seconds_from_interval('business_time_input', 'business_time_interval', intervals, calendar_column, at_column) }} as {{ output_column }}
+        {{ journey_sla._open_seconds_from_interval(
+            'business_time_input',
+            'business_time_interval',
+            at_column,
+            'business_time_interval.calendar_id is not null',
+            'business_time_input.' ~ calendar_column ~ ' in (select calendar_id from ' ~ intervals ~ ')'
+        ) }} as {{ output_column }}
 
     from {{ relation }} as business_time_input
     left join {{ intervals }} as business_time_interval
@@ -79,4 +110,29 @@
             business_time_input.{{ at_column }} < business_time_interval.next_opens_at
             or business_time_interval.next_opens_at is null
         )
+{%- endmacro %}
+
+
+{#- DuckDB key folding. Each calendar gets a band of 10^16 on a bigint axis (row_number ×
+    10^16, so up to 921 calendars): epoch microseconds of 1970..2262 (< 9.3 × 10^15) and
+    cumulative open microseconds (< 10^16, three centuries of round-the-clock time) both fit
+    inside a band, so one inequality on the folded key finds the calendar's interval. -#}
+{% macro _duckdb_calendar_offsets(intervals) -%}
+    select
+        calendar_id,
+        row_number() over (order by calendar_id) * 10000000000000000 as calendar_offset
+
+    from (select distinct calendar_id from {{ intervals }}) as calendars
+{%- endmacro %}
+
+
+{% macro _duckdb_keyed_intervals(intervals) -%}
+    select
+        intervals.*,
+        offsets.calendar_offset + epoch_us(intervals.opens_at) as opens_key,
+        offsets.calendar_offset + intervals.cumulative_seconds_before * 1000000 as before_key
+
+    from {{ intervals }} as intervals
+    inner join ({{ journey_sla._duckdb_calendar_offsets(intervals) }}) as offsets
+        on intervals.calendar_id = offsets.calendar_id
 {%- endmacro %}
