@@ -129,6 +129,33 @@ def describe(row: dict[str, object], columns: list[str]) -> str:
     return ", ".join(f"{column}={show(row.get(column))}" for column in columns)
 
 
+def pair_up(
+    wanted: list[dict[str, str]], got: list[dict[str, object]], order_column: str | None
+) -> list[tuple[dict[str, str] | None, dict[str, object] | None]]:
+    """Pair the rows of one key: same order_column value first, then the rest in order."""
+
+    def order(row: dict[str, object]) -> str:
+        return show(normalize(order_column, row.get(order_column))) if order_column else ""
+
+    wanted, got = sorted(wanted, key=order), sorted(got, key=order)
+    pairs: list[tuple[dict[str, str] | None, dict[str, object] | None]] = []
+    if len(wanted) > 1 or len(got) > 1:
+        for expected_row in list(wanted):
+            match = next((row for row in got if order(row) == order(expected_row)), None)
+            if match is not None:
+                pairs.append((expected_row, match))
+                wanted.remove(expected_row)
+                got.remove(match)
+    for index in range(max(len(wanted), len(got))):
+        pairs.append(
+            (
+                wanted[index] if index < len(wanted) else None,
+                got[index] if index < len(got) else None,
+            )
+        )
+    return sorted(pairs, key=lambda pair: order(pair[0] or pair[1] or {}))
+
+
 def compare_rows(
     expected_rows: list[dict[str, str]],
     actual_rows: list[dict[str, object]],
@@ -141,9 +168,6 @@ def compare_rows(
     def key(row: dict[str, object]) -> tuple[str, ...]:
         return tuple(show(normalize(column, row.get(column))) for column in key_columns)
 
-    def sort_value(row: dict[str, object]) -> str:
-        return show(normalize(order_column, row.get(order_column))) if order_column else ""
-
     expected_groups: dict[tuple[str, ...], list[dict[str, str]]] = defaultdict(list)
     actual_groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
     for row in expected_rows:
@@ -153,24 +177,25 @@ def compare_rows(
 
     problems: list[str] = []
     for group_key in sorted(set(expected_groups) | set(actual_groups)):
-        wanted = sorted(expected_groups.get(group_key, []), key=sort_value)
-        got = sorted(actual_groups.get(group_key, []), key=sort_value)
-        label = ", ".join(f"{c}={v or 'NULL'}" for c, v in zip(key_columns, group_key, strict=True))
-        for index in range(max(len(wanted), len(got))):
-            if index >= len(got):
-                problems.append(f"MISSING [{label}]: {describe(wanted[index], columns)}")
+        wanted = expected_groups.get(group_key, [])
+        got = actual_groups.get(group_key, [])
+        label = ", ".join(f"{c}={v}" for c, v in zip(key_columns, group_key, strict=True))
+        for expected_row, actual_row in pair_up(wanted, got, order_column):
+            if actual_row is None:
+                shown = {c: normalize(c, expected_row[c]) for c in columns}
+                problems.append(f"MISSING [{label}]: {describe(shown, columns)}")
                 continue
-            if index >= len(wanted):
-                shown = {c: normalize(c, got[index].get(c)) for c in columns}
+            if expected_row is None:
+                shown = {c: normalize(c, actual_row.get(c)) for c in columns}
                 problems.append(f"EXTRA   [{label}]: {describe(shown, columns)}")
                 continue
             diffs = []
             for column in columns:
-                raw = wanted[index][column]
+                raw = expected_row[column]
                 if raw.strip() == NOT_CHECKED:
                     continue
                 expected_value = normalize(column, raw)
-                actual_value = normalize(column, got[index].get(column))
+                actual_value = normalize(column, actual_row.get(column))
                 if not same(column, expected_value, actual_value):
                     diffs.append(
                         f"    {column}: expected {show(expected_value)}, got {show(actual_value)}"
@@ -178,7 +203,7 @@ def compare_rows(
             if diffs:
                 where = ""
                 if len(wanted) > 1 and order_column:
-                    order_value = show(normalize(order_column, wanted[index][order_column]))
+                    order_value = show(normalize(order_column, expected_row[order_column]))
                     where = f" ({order_column}={order_value})"
                 problems.append(f"DIFF    [{label}]{where}:\n" + "\n".join(diffs))
     return problems

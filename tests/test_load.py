@@ -306,6 +306,28 @@ def test_malformed_lines_are_read_rejected_and_numbered(tmp_path, warehouse):
     assert json.loads(got[0][3])["_raw_line"] == "j7,a1,2025-03-01,chat,high"
 
 
+def test_row_numbers_around_malformed_lines(tmp_path, warehouse):
+    signals = (
+        HEADERS["signals"] + "\n"
+        "g1,j1,2025-06-01,usage_drop,high\n"
+        "g2,j1,2025-06-01,bogus,high\n"
+        "g3,j1,2025-06-01\n"
+        "g4,j1,2025-06-01,other,low\n"
+        "g5,j1,2025-06-01,other,loud\n"
+        "g6,j1;2025-06-01;other;low\n"
+        "g7,j1,2025-06-01,other,low\n"
+        "g8,j404,2025-06-01,other,low\n"
+    )
+    load_extracts(write_extract(tmp_path / "in", signals=signals), warehouse, notice=quiet)
+    assert [r[:2] for r in rejects(warehouse, "signals")] == [
+        (2, "bad_enum"),
+        (3, "malformed_row"),
+        (5, "bad_enum"),
+        (6, "malformed_row"),
+        (8, "missing_parent"),
+    ]
+
+
 def test_unterminated_quote_is_a_malformed_row(tmp_path, warehouse):
     text = HEADERS["signals"] + '\ng1,j1,2025-06-01,usage_drop,high\ng2,j1,"2025-06-01,other,low\n'
     results = by_table(
@@ -313,6 +335,21 @@ def test_unterminated_quote_is_a_malformed_row(tmp_path, warehouse):
     )
     assert (results["signals"].read, results["signals"].loaded) == (2, 1)
     assert [r[:2] for r in rejects(warehouse, "signals")] == [(2, "malformed_row")]
+
+
+def test_bad_bytes_reject_only_their_row_and_bom_and_crlf_are_fine(tmp_path, warehouse):
+    folder = write_extract(tmp_path / "in", signals=None)
+    (folder / "signals.csv").write_bytes(
+        b"\xef\xbb\xbf" + HEADERS["signals"].encode() + b"\r\n"
+        b"g1,j1,2025-06-01,usage_drop,high\r\n"
+        b"g2,j1,2025-06-01,other,l\xffw\r\n"
+        b"g3,j1,2025-06-01,other,low\r\n"
+    )
+    result = by_table(load_extracts(folder, warehouse, notice=quiet))["signals"]
+    assert (result.read, result.loaded, result.rejected) == (3, 2, 1)
+    [(row_number, reason, column, raw_values)] = rejects(warehouse, "signals")
+    assert (row_number, reason, column) == (2, "malformed_row", None)
+    assert json.loads(raw_values)["_raw_line"].startswith("g2,j1,")
 
 
 def test_quoted_newlines_do_not_shift_row_numbers(tmp_path, warehouse):
@@ -594,6 +631,7 @@ def test_a_failure_inside_the_load_rolls_everything_back(tmp_path, loaded, monke
     with pytest.raises(RuntimeError):
         load_extracts(changed, fresh, notice=quiet)
     assert not raw_path_for(fresh).exists()
+    assert not fresh.parent.exists()
 
 
 # ----------------------------------------------------------------------------- reloads

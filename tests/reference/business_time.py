@@ -69,7 +69,9 @@ def load_calendars(seed_dir: Path = SEED_DIR) -> dict[str, Calendar]:
         calendar_id = row["calendar_id"]
         timezones[calendar_id] = row["timezone"]
         hours.setdefault(calendar_id, []).append(
-            OpeningHours(int(row["weekday"]), parse_hhmm(row["opens_at"]), parse_hhmm(row["closes_at"]))
+            OpeningHours(
+                int(row["weekday"]), parse_hhmm(row["opens_at"]), parse_hhmm(row["closes_at"])
+            )
         )
     return {
         calendar_id: Calendar(

@@ -40,16 +40,16 @@ latest_per_table as (
 
 final as (
 
+    {% if var('as_of') %}
     select
-        {% if var('as_of') %}
         cast('{{ var("as_of") }}' as {{ dbt.type_timestamp() }}) as as_of,
         true as is_as_of_given
-        {% else %}
+    {% else %}
+    select
         max(latest_at) as as_of,
         false as is_as_of_given
-        {% endif %}
-
     from latest_per_table
+    {% endif %}
 
 )
 

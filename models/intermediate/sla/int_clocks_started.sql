@@ -161,16 +161,33 @@ attempt_stops as (
 
 -- handoff: the first moment at or after entry when the owner holds owner_role: at entry
 -- through the visit's owner, afterwards only through assignments.
+effective_assignments as (
+
+    -- Of several assignments at one instant the highest assignment_id is the owner.
+    select *
+    from (
+        select
+            assignments_until_as_of.*,
+            row_number() over (
+                partition by journey_id, assigned_at
+                order by assignment_id desc
+            ) as same_instant_rank
+        from assignments_until_as_of
+    ) as ranked
+    where same_instant_rank = 1
+
+),
+
 assignment_roles as (
 
     select
-        assignments_until_as_of.journey_id,
+        effective_assignments.journey_id,
         users.role,
-        assignments_until_as_of.assigned_at
+        effective_assignments.assigned_at
 
-    from assignments_until_as_of
+    from effective_assignments
     inner join users
-        on assignments_until_as_of.owner_id = users.user_id
+        on effective_assignments.owner_id = users.user_id
 
 ),
 

@@ -1,0 +1,321 @@
+-- What needs doing as of as_of, most urgent first: every unhandled breach (with the
+-- policy's failure handling turned into one concrete next step), then every open clock,
+-- at-risk ones first.
+{%- set action_precedence = [
+    'reassign',
+    'recycle_with_reason',
+    'escalate_to_manager',
+    'executive_alert',
+    'run_at_risk_play',
+    'remind_owner',
+] %}
+with
+
+clocks as (
+
+    select * from {{ ref('fct_sla_clocks') }}
+
+),
+
+breaches as (
+
+    select * from {{ ref('fct_sla_breaches') }}
+
+),
+
+policies as (
+
+    select * from {{ ref('int_sla_policies_normalized') }}
+
+),
+
+visits as (
+
+    select * from {{ ref('fct_stage_visits') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_crm__users') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_resolved') }}
+
+),
+
+queue_clocks as (
+
+    -- Open clocks, and breached clocks nobody has escalated or reassigned yet.
+    select
+        clocks.*,
+        case
+            when clocks.status = 'breached' then 'breach'
+            when clocks.is_at_risk then 'at_risk'
+            else 'open'
+        end as queue_section
+
+    from clocks
+    left join breaches
+        on clocks.clock_id = breaches.clock_id
+    where clocks.status = 'open'
+        or (clocks.status = 'breached' and not breaches.is_handled)
+
+),
+
+current_visits as (
+
+    select journey_id, stage as current_stage
+    from visits
+    where is_current
+
+),
+
+queue_items as (
+
+    select
+        queue_clocks.clock_id,
+        queue_clocks.policy_id,
+        queue_clocks.journey_id,
+        queue_clocks.stage_visit_id,
+        queue_clocks.owner_id,
+        owners.manager_id,
+        queue_clocks.calendar_id,
+        queue_clocks.queue_section,
+        queue_clocks.sla_type,
+        queue_clocks.stage,
+        current_visits.current_stage as journey_current_stage,
+        owners.full_name as owner_name,
+        owners.email as owner_email,
+        owners.team as owner_team,
+        owners.role as owner_role,
+        managers.full_name as manager_name,
+        managers.email as manager_email,
+        policies.owner_role as policy_owner_role,
+        policies.description as policy_description,
+        policies.failure_action,
+        queue_clocks.target_unit,
+        queue_clocks.target_value,
+        queue_clocks.is_at_risk,
+        queue_clocks.status = 'breached' as is_breached,
+        queue_clocks.stopped_at is not null as is_clock_stopped,
+        coalesce(clocked_visits.is_current, false) as is_visit_current,
+        queue_clocks.started_at,
+        queue_clocks.warning_at,
+        queue_clocks.due_at,
+        queue_clocks.breached_at,
+        as_of.as_of
+
+    from queue_clocks
+    cross join as_of
+    inner join policies
+        on queue_clocks.policy_id = policies.policy_id
+    left join users as owners
+        on queue_clocks.owner_id = owners.user_id
+    left join users as managers
+        on owners.manager_id = managers.user_id
+    left join visits as clocked_visits
+        on queue_clocks.stage_visit_id = clocked_visits.stage_visit_id
+    left join current_visits
+        on queue_clocks.journey_id = current_visits.journey_id
+
+),
+
+with_open_seconds_at_due as (
+
+    {{ open_seconds_at('queue_items', 'calendar_id', 'due_at', 'open_seconds_at_due') }}
+
+),
+
+with_open_seconds_at_as_of as (
+
+    {{ open_seconds_at('with_open_seconds_at_due', 'calendar_id', 'as_of', 'open_seconds_at_as_of') }}
+
+),
+
+action_catalog as (
+
+    -- The order in which a policy's failure actions are considered: the first one that
+    -- applies to the breach is recommended (docs in _operations__models.yml).
+    {% for action_code in action_precedence %}
+    select '{{ action_code }}' as action_code, {{ loop.index }} as action_precedence
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+applicable_actions as (
+
+    -- reassign: only while the commitment is still outstanding (the clock has not stopped);
+    -- recycle_with_reason: only while the journey is still in the clocked visit;
+    -- escalate_to_manager: only when the owner has a manager; remind_owner: only with an owner.
+    select
+        with_open_seconds_at_as_of.clock_id,
+        action_catalog.action_code,
+        row_number() over (
+            partition by with_open_seconds_at_as_of.clock_id
+            order by action_catalog.action_precedence
+        ) as action_rank
+
+    from with_open_seconds_at_as_of
+    inner join action_catalog
+        on with_open_seconds_at_as_of.failure_action is not null
+        and {{ list_contains('with_open_seconds_at_as_of.failure_action', 'action_catalog.action_code') }}
+    where with_open_seconds_at_as_of.is_breached
+        and case action_catalog.action_code
+            when 'reassign' then not with_open_seconds_at_as_of.is_clock_stopped
+            when 'recycle_with_reason' then with_open_seconds_at_as_of.is_visit_current
+            when 'escalate_to_manager' then with_open_seconds_at_as_of.manager_id is not null
+            when 'remind_owner' then with_open_seconds_at_as_of.owner_id is not null
+            else true
+        end
+
+),
+
+with_actions as (
+
+    select
+        with_open_seconds_at_as_of.*,
+        case
+            when not with_open_seconds_at_as_of.is_breached then null
+            -- None of the policy's actions applies: the owner should at least hear of it.
+            else coalesce(applicable_actions.action_code, 'remind_owner')
+        end as action_code,
+        with_open_seconds_at_as_of.is_breached and applicable_actions.action_code is null
+            as is_fallback_action,
+        {{ dbt.concat([
+            "coalesce(with_open_seconds_at_as_of.owner_name, 'owner')",
+            "' ('",
+            "coalesce(with_open_seconds_at_as_of.owner_id, 'unassigned')",
+            "')'",
+        ]) }} as owner_label,
+        {{ dbt.concat([
+            "coalesce(with_open_seconds_at_as_of.manager_name, 'manager')",
+            "' ('",
+            "coalesce(with_open_seconds_at_as_of.manager_id, 'unknown')",
+            "')'",
+        ]) }} as manager_label,
+        {{ dbt.concat([
+            "'\"'",
+            "coalesce(with_open_seconds_at_as_of.policy_description, with_open_seconds_at_as_of.policy_id)",
+            "'\" on journey '",
+            "with_open_seconds_at_as_of.journey_id",
+            "' (due '",
+            "cast(with_open_seconds_at_as_of.due_at as " ~ dbt.type_string() ~ ")",
+            "' UTC)'",
+        ]) }} as commitment_text
+
+    from with_open_seconds_at_as_of
+    left join applicable_actions
+        on with_open_seconds_at_as_of.clock_id = applicable_actions.clock_id
+        and applicable_actions.action_rank = 1
+
+),
+
+recommended as (
+
+    select
+        *,
+        case action_code
+            when 'reassign' then {{ dbt.concat([
+                "'Reassign journey '", "journey_id", "' from '", "owner_label",
+                "' to another '", "coalesce(policy_owner_role, 'owner')",
+                "' of team '", "coalesce(owner_team, 'the routed team')",
+                "': '", "commitment_text", "' is still not done.'",
+            ]) }}
+            when 'recycle_with_reason' then {{ dbt.concat([
+                "'Recycle journey '", "journey_id", "' with a valid reason code (it is still in '",
+                "stage", "'): '", "commitment_text", "' was missed.'",
+            ]) }}
+            when 'escalate_to_manager' then {{ dbt.concat([
+                "'Escalate to '", "manager_label", "', manager of '", "owner_label",
+                "': '", "commitment_text", "' was missed.'",
+            ]) }}
+            when 'executive_alert' then {{ dbt.concat([
+                "'Alert the executive sponsor: '", "commitment_text",
+                "' was missed by '", "owner_label", "'.'",
+            ]) }}
+            when 'run_at_risk_play' then {{ dbt.concat([
+                "'Run the at-risk play on journey '", "journey_id", "': '", "commitment_text",
+                "' was missed by '", "owner_label", "'.'",
+            ]) }}
+            when 'remind_owner' then {{ dbt.concat([
+                "'Remind '", "owner_label", "': '", "commitment_text", "' was missed.'",
+            ]) }}
+            else {{ dbt.concat([
+                "'Due next for '", "owner_label", "': '", "commitment_text", "'.'",
+            ]) }}
+        end as recommended_action,
+        {{ seconds_between('as_of', 'due_at') }} / 60.0 as minutes_left,
+        (open_seconds_at_due - open_seconds_at_as_of) / 60.0 as business_minutes_left,
+        {{ seconds_between('breached_at', 'as_of') }} / 60.0 as minutes_since_breach,
+        case queue_section when 'breach' then 1 when 'at_risk' then 2 else 3 end as section_order,
+        -- Breaches oldest first; open clocks by the nearest deadline.
+        case when queue_section = 'breach' then breached_at else due_at end as sort_at,
+        {{ dbt.concat(["case when queue_section = 'breach' then 'breach-' else 'open-' end", "clock_id"]) }}
+            as queue_item_id
+
+    from with_actions
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (order by section_order, sort_at, queue_item_id) as urgency_rank
+
+    from recommended
+
+),
+
+final as (
+
+    select
+        queue_item_id,
+        clock_id,
+        policy_id,
+        journey_id,
+        stage_visit_id,
+        owner_id,
+        manager_id,
+        queue_section,
+        sla_type,
+        stage,
+        journey_current_stage,
+        owner_name,
+        owner_email,
+        owner_team,
+        owner_role,
+        manager_name,
+        manager_email,
+        policy_owner_role,
+        policy_description,
+        failure_action,
+        action_code,
+        recommended_action,
+        target_unit,
+        cast(urgency_rank as bigint) as urgency_rank,
+        target_value,
+        minutes_left,
+        business_minutes_left,
+        minutes_since_breach,
+        is_breached,
+        is_at_risk,
+        is_clock_stopped,
+        is_visit_current,
+        coalesce(is_fallback_action, false) as is_fallback_action,
+        started_at,
+        warning_at,
+        due_at,
+        breached_at,
+        as_of
+
+    from ranked
+
+)
+
+select * from final
