@@ -442,26 +442,36 @@ with
 
 instants as (
     select
-        timestamp '2025-01-01 00:17:03.123456' + to_microseconds(hours.range * 3600000000) as instant_at,
+        timestamp '2025-01-01 00:17:03.123456'
+            + to_microseconds(hours.range * 3600000000) as instant_at,
         zones.timezone
     from range(0, 2 * 8760 + 48) as hours
     cross join (
-        select unnest(['America/New_York', 'America/Los_Angeles', 'Europe/Berlin', 'Asia/Singapore', 'UTC'])
-            as timezone
+        select unnest([
+            'America/New_York', 'America/Los_Angeles', 'Europe/Berlin', 'Asia/Singapore', 'UTC'
+        ]) as timezone
     ) as zones
 ),
 
 converted as (
     select
         *,
-        {{ journey_sla.duckdb__to_local_timestamp('instant_at', 'timezone') }} as duckdb_local_at,
-        {{ journey_sla.default__to_local_timestamp('instant_at', 'timezone') }} as portable_local_at,
-        {{ journey_sla.duckdb__from_local_timestamp('instant_at', 'timezone') }} as duckdb_utc_at,
-        {{ journey_sla.default__from_local_timestamp('instant_at', 'timezone') }} as portable_utc_at,
-        {{ journey_sla.duckdb__add_seconds('instant_at', '-1234.567891') }} as duckdb_shifted_at,
-        {{ journey_sla.default__add_seconds('instant_at', '-1234.567891') }} as portable_shifted_at,
-        {{ journey_sla.duckdb__iso_weekday('cast(instant_at as date)') }} as duckdb_weekday,
-        {{ journey_sla.default__iso_weekday('cast(instant_at as date)') }} as portable_weekday
+        {{ journey_sla.duckdb__to_local_timestamp('instant_at', 'timezone') }}
+            as duckdb_local_at,
+        {{ journey_sla.default__to_local_timestamp('instant_at', 'timezone') }}
+            as portable_local_at,
+        {{ journey_sla.duckdb__from_local_timestamp('instant_at', 'timezone') }}
+            as duckdb_utc_at,
+        {{ journey_sla.default__from_local_timestamp('instant_at', 'timezone') }}
+            as portable_utc_at,
+        {{ journey_sla.duckdb__add_seconds('instant_at', '-1234.567891') }}
+            as duckdb_shifted_at,
+        {{ journey_sla.default__add_seconds('instant_at', '-1234.567891') }}
+            as portable_shifted_at,
+        {{ journey_sla.duckdb__iso_weekday('cast(instant_at as date)') }}
+            as duckdb_weekday,
+        {{ journey_sla.default__iso_weekday('cast(instant_at as date)') }}
+            as portable_weekday
     from instants
 ),
 
@@ -470,11 +480,11 @@ date_range as (
 ),
 
 duckdb_dates as (
-    {{ journey_sla.duckdb__calendar_date_series('date_range') }}
+    {{ journey_sla.duckdb__calendar_date_series('date_range', 'start_date', 'end_date') }}
 ),
 
 portable_dates as (
-    {{ journey_sla.default__calendar_date_series('date_range') }}
+    {{ journey_sla.default__calendar_date_series('date_range', 'start_date', 'end_date') }}
 )
 
 select 'helper' as source, instant_at, timezone
@@ -490,7 +500,7 @@ union all
 select 'date series', null, null
 where (select list(local_date order by local_date) from duckdb_dates)
     is distinct from (select list(local_date order by local_date) from portable_dates)
-    or (select count(*) from duckdb_dates) != 736
+    or (select count(*) from duckdb_dates) != 735
 """
 
 
@@ -571,31 +581,41 @@ DST_CHANGES = [
 
 
 def _random_clocks(count: int, seed: int) -> list[ClockInput]:
-    """Clocks over 2025–2026, a third of them in DST-change weeks, a fifth starting exactly
-    on an opening or closing with whole-quarter-hour budgets (so dues land on closings)."""
+    """Clocks over 2025–2026: a third start in DST-change weeks; a tenth start exactly on an
+    opening or a closing; a tenth have budgets that run out exactly at a closing time."""
     rng = random.Random(seed)
     calendar_ids = sorted(CALENDARS)
     span_start = datetime(2025, 1, 1)
-    span_seconds = (datetime(2027, 1, 1) - span_start).total_seconds()
+    span_microseconds = int((datetime(2027, 1, 1) - span_start).total_seconds() * 1e6)
+
+    def periods_of_a_business_day(calendar: reference.Calendar) -> list[tuple[datetime, datetime]]:
+        while True:
+            day = (span_start + timedelta(days=rng.randrange(730))).date()
+            if periods := reference.open_periods_on(calendar, day):
+                return periods
+
     clocks = []
     for clock_id in range(count):
         calendar = CALENDARS[rng.choice(calendar_ids)]
         kind = rng.random()
-        if kind < 0.2:
-            day = (span_start + timedelta(days=rng.randrange(730))).date()
-            periods = reference.open_periods_on(calendar, day) or [
-                (datetime.combine(day, datetime.min.time()),) * 2
-            ]
-            started_at = rng.choice(rng.choice(periods))
+        started_at = span_start + timedelta(microseconds=rng.randrange(span_microseconds))
+        budget = rng.uniform(0.5, 10 * 8 * 3600)
+        if kind < 0.1:
+            # Start on an opening or a closing, whole quarter hours of budget.
+            started_at = rng.choice(rng.choice(periods_of_a_business_day(calendar)))
             budget = 900.0 * rng.randint(1, 80)
+        elif kind < 0.2:
+            # A budget that is exactly the open time up to a closing a few periods ahead.
+            closing = rng.choice(periods_of_a_business_day(calendar))[1]
+            started_at = closing - timedelta(seconds=rng.randrange(1, 5 * 86400))
+            budget = reference.elapsed_business_seconds(calendar, started_at, closing)
+            if budget == 0:
+                budget = 60.0
         elif kind < 0.55:
             started_at = rng.choice(DST_CHANGES) + timedelta(
                 minutes=rng.randint(-4 * 1440, 4 * 1440)
             )
             budget = rng.uniform(1, 3 * 86400)
-        else:
-            started_at = span_start + timedelta(microseconds=rng.randrange(int(span_seconds * 1e6)))
-            budget = rng.uniform(0.5, 10 * 8 * 3600)
         ended_at = started_at + timedelta(seconds=int(rng.expovariate(1 / 86400)) + rng.random())
         clocks.append(
             ClockInput(

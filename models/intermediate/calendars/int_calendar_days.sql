@@ -100,8 +100,8 @@ date_range as (
         {% if calendar_start_date -%}
             cast('{{ calendar_start_date }}' as date)
         {%- else -%}
-            -- 14 days of slack: a UTC instant's local date can be a day earlier, and a
-            -- clock can look back to the business day before it started.
+            -- 14 days of slack: a UTC instant's local date can be a day earlier, and the
+            -- earliest clocks must not start on the range's clamped edge.
             coalesce(
                 cast({{ dbt.dateadd('day', -14, '(select min(instant_at) from clock_start_instants)') }} as date),
                 -- no data loaded: a fixed window that the holidays seed covers
@@ -111,8 +111,9 @@ date_range as (
         {% if calendar_end_date -%}
             cast('{{ calendar_end_date }}' as date)
         {%- else -%}
-            -- 400 days of slack: a clock still open at the last event needs its due and
-            -- warning times, and before-term targets run up to a year past a contract.
+            -- 400 days of slack: clocks still open at the last event (renewal clocks run
+            -- to a contract's end) need due and warning times, and long business-day
+            -- targets reach far past their start.
             coalesce(
                 cast({{ dbt.dateadd('day', 400, '(select max(instant_at) from clock_end_instants)') }} as date),
                 cast('2028-12-31' as date)

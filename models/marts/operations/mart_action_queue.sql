@@ -181,8 +181,11 @@ with_actions as (
         with_open_seconds_at_as_of.*,
         case
             when not with_open_seconds_at_as_of.is_breached then null
-            -- None of the policy's actions applies: the owner should at least hear of it.
-            else coalesce(applicable_actions.action_code, 'remind_owner')
+            when applicable_actions.action_code is not null then applicable_actions.action_code
+            -- None of the policy's actions applies: the owner should at least hear of it,
+            -- and a journey without an owner needs one.
+            when with_open_seconds_at_as_of.owner_id is null then 'reassign'
+            else 'remind_owner'
         end as action_code,
         with_open_seconds_at_as_of.is_breached and applicable_actions.action_code is null
             as is_fallback_action,
@@ -201,9 +204,7 @@ with_actions as (
         {{ dbt.concat([
             "'\"'",
             "coalesce(with_open_seconds_at_as_of.policy_description, with_open_seconds_at_as_of.policy_id)",
-            "'\" on journey '",
-            "with_open_seconds_at_as_of.journey_id",
-            "' (due '",
+            "'\" (due '",
             "cast(with_open_seconds_at_as_of.due_at as " ~ dbt.type_string() ~ ")",
             "' UTC)'",
         ]) }} as commitment_text
@@ -220,33 +221,42 @@ recommended as (
     select
         *,
         case action_code
-            when 'reassign' then {{ dbt.concat([
-                "'Reassign journey '", "journey_id", "' from '", "owner_label",
-                "' to another '", "coalesce(policy_owner_role, 'owner')",
-                "' of team '", "coalesce(owner_team, 'the routed team')",
-                "': '", "commitment_text", "' is still not done.'",
-            ]) }}
+            when 'reassign' then case
+                when owner_id is null then {{ dbt.concat([
+                    "'Assign journey '", "journey_id", "' to an owner with role '",
+                    "coalesce(policy_owner_role, 'any')", "': '", "commitment_text",
+                    "' has nobody on it.'",
+                ]) }}
+                else {{ dbt.concat([
+                    "'Reassign journey '", "journey_id", "' from '", "owner_label",
+                    "' to another '", "coalesce(policy_owner_role, 'owner')",
+                    "' of team '", "coalesce(owner_team, 'the routed team')",
+                    "': '", "commitment_text", "' is still not done.'",
+                ]) }}
+            end
             when 'recycle_with_reason' then {{ dbt.concat([
                 "'Recycle journey '", "journey_id", "' with a valid reason code (it is still in '",
                 "stage", "'): '", "commitment_text", "' was missed.'",
             ]) }}
             when 'escalate_to_manager' then {{ dbt.concat([
-                "'Escalate to '", "manager_label", "', manager of '", "owner_label",
-                "': '", "commitment_text", "' was missed.'",
+                "'Escalate journey '", "journey_id", "' to '", "manager_label",
+                "', manager of '", "owner_label", "': '", "commitment_text", "' was missed.'",
             ]) }}
             when 'executive_alert' then {{ dbt.concat([
-                "'Alert the executive sponsor: '", "commitment_text",
-                "' was missed by '", "owner_label", "'.'",
+                "'Alert the executive sponsor of journey '", "journey_id", "': '",
+                "commitment_text", "' was missed by '", "owner_label", "'.'",
             ]) }}
             when 'run_at_risk_play' then {{ dbt.concat([
                 "'Run the at-risk play on journey '", "journey_id", "': '", "commitment_text",
                 "' was missed by '", "owner_label", "'.'",
             ]) }}
             when 'remind_owner' then {{ dbt.concat([
-                "'Remind '", "owner_label", "': '", "commitment_text", "' was missed.'",
+                "'Remind '", "owner_label", "' about journey '", "journey_id", "': '",
+                "commitment_text", "' was missed.'",
             ]) }}
             else {{ dbt.concat([
-                "'Due next for '", "owner_label", "': '", "commitment_text", "'.'",
+                "'Due next for '", "owner_label", "' on journey '", "journey_id", "': '",
+                "commitment_text", "'.'",
             ]) }}
         end as recommended_action,
         {{ seconds_between('as_of', 'due_at') }} / 60.0 as minutes_left,

@@ -1,0 +1,138 @@
+"""`journey-sla export`: CRM files with stable ids, from a read-only warehouse."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from journey_sla.cli import build_parser, main
+from journey_sla.export import ExportError, export
+
+pytestmark = pytest.mark.slow
+
+ID_COLUMNS = {
+    "due_next_tasks": ("task_id", "open-"),
+    "breach_alerts": ("alert_id", "breach-"),
+    "reassignments": ("reassignment_id", "reassign-"),
+}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def warehouse_as_of(warehouse: Path) -> str:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        moment = connection.execute("select as_of from int_as_of_resolved").fetchone()[0]
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def has_export_command() -> bool:
+    return re.search(r"^\s+export\s", build_parser().format_help(), re.MULTILINE) is not None
+
+
+def test_export_writes_three_files_with_unique_prefixed_ids(
+    built_warehouse: Path, tmp_path: Path
+) -> None:
+    results = export(built_warehouse, tmp_path)
+    assert [result.name for result in results] == list(ID_COLUMNS)
+    for result in results:
+        rows = read_csv(result.path)
+        assert len(rows) == result.rows
+        id_column, prefix = ID_COLUMNS[result.name]
+        ids = [row[id_column] for row in rows]
+        assert len(set(ids)) == len(ids)
+        assert all(
+            value.startswith(prefix) and value.endswith(row["clock_id"])
+            for value, row in zip(ids, rows, strict=True)
+        )
+    counts = {result.name: result.rows for result in results}
+    assert (
+        counts["due_next_tasks"] > 0 and counts["breach_alerts"] > 0 and counts["reassignments"] > 0
+    )
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_two_runs_give_the_same_ids_and_rows(built_warehouse: Path, tmp_path: Path) -> None:
+    first = export(built_warehouse, tmp_path / "first")
+    second = export(built_warehouse, tmp_path / "second")
+    for one, two in zip(first, second, strict=True):
+        assert digest(one.path) == digest(two.path), one.name
+
+
+def test_exports_agree_with_the_action_queue(built_warehouse: Path, tmp_path: Path) -> None:
+    files = {result.name: read_csv(result.path) for result in export(built_warehouse, tmp_path)}
+    with duckdb.connect(str(built_warehouse), read_only=True) as connection:
+        queue = {
+            row[0]: row[1:]
+            for row in connection.execute(
+                "select queue_item_id, queue_section, failure_action, is_at_risk "
+                "from mart_action_queue"
+            ).fetchall()
+        }
+        reassign_expected = connection.execute(
+            "select count(*) from fct_sla_breaches where failure_action like '%reassign%' "
+            "and not is_reassigned and stopped_at is null"
+        ).fetchone()[0]
+    for task in files["due_next_tasks"]:
+        section, _, _ = queue[task["task_id"]]
+        assert section in {"at_risk", "open"}
+    at_risk = {item for item, (section, _, _) in queue.items() if section == "at_risk"}
+    assert at_risk <= {task["task_id"] for task in files["due_next_tasks"]}
+    for alert in files["breach_alerts"]:
+        section, failure_action, _ = queue[alert["alert_id"]]
+        assert section == "breach"
+        assert {"escalate_to_manager", "executive_alert"} & set(failure_action.split("|"))
+    assert any(alert["manager_id"] and alert["manager_email"] for alert in files["breach_alerts"])
+    assert len(files["reassignments"]) == reassign_expected
+
+
+def test_parquet_holds_the_same_rows_as_csv(built_warehouse: Path, tmp_path: Path) -> None:
+    as_csv = export(built_warehouse, tmp_path / "csv")
+    as_parquet = export(built_warehouse, tmp_path / "parquet", fmt="parquet")
+    for csv_result, parquet_result in zip(as_csv, as_parquet, strict=True):
+        assert parquet_result.path.suffix == ".parquet"
+        ids = duckdb.sql(f"select * from '{parquet_result.path}'").fetchall()
+        assert len(ids) == csv_result.rows == parquet_result.rows
+
+
+def test_export_leaves_the_warehouse_untouched(built_warehouse: Path, tmp_path: Path) -> None:
+    before = digest(built_warehouse)
+    export(built_warehouse, tmp_path)
+    assert digest(built_warehouse) == before
+
+
+def test_as_of_must_match_the_build(built_warehouse: Path, tmp_path: Path) -> None:
+    built = warehouse_as_of(built_warehouse)
+    assert export(built_warehouse, tmp_path / "same", as_of=built.replace(" ", "T") + "Z")
+    with pytest.raises(ExportError, match=r"journey-sla build --as-of \"2025-03-31\""):
+        export(built_warehouse, tmp_path / "other", as_of="2025-03-31")
+    assert not (tmp_path / "other" / "due_next_tasks.csv").exists()
+
+
+def test_missing_warehouse_says_to_build(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="journey-sla build"):
+        export(tmp_path / "nothing.duckdb", tmp_path / "out")
+
+
+@pytest.mark.skipif(not has_export_command(), reason="cli.py has no export command yet")
+def test_cli_export_prints_counts_and_rejects_another_as_of(
+    warehouse_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--out", str(tmp_path), "--format", "csv"]) == 0
+    printed = capsys.readouterr().out
+    for name in ID_COLUMNS:
+        assert name in printed
+    assert main(["export", "--out", str(tmp_path), "--as-of", "2025-03-31"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "journey-sla build --as-of" in error
