@@ -106,6 +106,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--write", metavar="FILE", help="append the report to FILE (e.g. BENCHMARKS.md)")
 
+    export = sub.add_parser(
+        "export",
+        help="write CRM exports: due-next tasks, breach alerts, reassignments",
+        description="Write due_next_tasks, breach_alerts and reassignments from the served "
+        "warehouse (opened read-only) into DIR, one file each, with stable ids so a re-run "
+        "creates no duplicates downstream. Columns: docs/exports.md.",
+    )
+    _add_db(export)
+    export.add_argument(
+        "--as-of",
+        help="must equal the warehouse's as_of (default: the build's); to export another "
+        "instant run `journey-sla build --as-of ...` first",
+    )
+    export.add_argument("--out", required=True, help="output folder")
+    export.add_argument("--format", choices=["csv", "parquet"], default="csv", help="file format (default csv)")
+    export.add_argument(
+        "--window-hours", type=int, default=24,
+        help="due_next_tasks: open clocks turning at risk within this many hours (default 24)",
+    )
+
     app = sub.add_parser("app", help="start the Streamlit app", description="Serve the app on 127.0.0.1.")
     _add_db(app)
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
@@ -199,6 +219,21 @@ def cmd_bench(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from journey_sla.export import export
+
+    results = export(
+        warehouse_path(args.db),
+        Path(args.out),
+        as_of=args.as_of,
+        fmt=args.format,
+        window_hours=args.window_hours,
+    )
+    for result in results:
+        print(f"{result.name}: {result.rows:,} rows -> {result.path}")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     db = warehouse_path(args.db).resolve()
     print(f"journey-sla app: http://127.0.0.1:{args.port}  (warehouse {db})", flush=True)
@@ -241,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "app":
             return cmd_app(args)
+        if args.command == "export":
+            return cmd_export(args)
         if args.command == "bench":
             return cmd_bench(args, extra)
     except BuildError as error:

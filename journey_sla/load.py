@@ -335,10 +335,10 @@ def _is_native(column: Column, file_type: str) -> bool:
     return file_type in _NATIVE_TYPES.get(column.kind, ())
 
 
-def _value_sql(source: _Source, column: Column, alias: str = "") -> str:
+def _value_sql(source: _Source, column: Column) -> str:
     """The column's value as the contract reads it: trimmed text, empty -> NULL."""
     index = source.position[column.name]
-    ref = f"{alias}.c{index}" if alias else f"c{index}"
+    ref = f"c{index}"
     file_type = source.types[index]
     if _is_native(column, file_type):
         return ref
@@ -453,8 +453,9 @@ def _create_raw_tables(load: _Load, replace: bool) -> None:
 
 
 def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> None:
-    """Read the file once into temp table _stage (file columns c0.. plus _fail, the first
-    failing row-level check) and its malformed lines into _malformed."""
+    """Read the file once into temp table _stage: the file's columns as read (c0, c1, ...,
+    kept for raw_values), each contract column typed (t_<column>, NULL when empty or bad)
+    and _fail, the first failing row-level check. Malformed lines go to _malformed."""
     table = source.table
     cases = [
         f"WHEN v_{c.name} IS NULL THEN {code[('missing_required', c.name)]}"
@@ -462,14 +463,16 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
         if c.required
     ]
     cases += [
-        f"WHEN v_{c.name} IS NOT NULL AND ({_typed_sql(source, c)}) IS NULL "
+        f"WHEN v_{c.name} IS NOT NULL AND t_{c.name} IS NULL "
         f"THEN {code[(_BAD_REASON[c.kind], c.name)]}"
         for c in table.columns
         if c.kind in _BAD_REASON
     ]
     fail = f"CASE {' '.join(cases)} END" if cases else "NULL"
     values = ", ".join(f"{_value_sql(source, c)} AS v_{c.name}" for c in table.columns)
+    typed = ", ".join(f"{_typed_sql(source, c)} AS t_{c.name}" for c in table.columns)
     file_columns = ", ".join(f"c{i}" for i in range(len(source.header)))
+    typed_columns = ", ".join(f"t_{c.name}" for c in table.columns)
     rejects_table, rejects_scan = f"_rejects_{table.name}", f"_rejects_scan_{table.name}"
     reader = _reader_sql(source, rejects_table, rejects_scan)
     # This statement alone needs file order (rowid = position in the file); the writes into
@@ -478,8 +481,8 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
     try:
         load.run(
             f"CREATE OR REPLACE TEMP TABLE _stage AS "
-            f"SELECT {file_columns}, CAST({fail} AS SMALLINT) AS _fail "
-            f"FROM (SELECT *, {values} FROM ({reader}))"
+            f"SELECT {file_columns}, {typed_columns}, CAST({fail} AS SMALLINT) AS _fail "
+            f"FROM (SELECT *, {typed} FROM (SELECT *, {values} FROM ({reader})))"
         )
     except duckdb.Error as error:
         raise LoadError(f"{source.name}: cannot read file: {_one_line(error)}") from error
@@ -508,36 +511,33 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
         )
 
 
-def _flag_duplicates(load: _Load, source: _Source, code: int) -> None:
+def _flag_duplicates(load: _Load, table: Table, code: int) -> None:
     """The first row of a key wins, whatever else is wrong with it."""
-    pk = source.table.column(source.table.primary_key)
-    key, s_key = _value_sql(source, pk), _value_sql(source, pk, "s")
+    key = f"t_{table.primary_key}"
     load.run(
         f"UPDATE _stage SET _fail = {code} WHERE _fail IS NULL AND rowid IN ("
         f"SELECT s.rowid FROM _stage AS s JOIN ("
         f"SELECT {key} AS key, min(rowid) AS first_row FROM _stage WHERE {key} IS NOT NULL "
-        f"GROUP BY ALL HAVING count(*) > 1) AS d ON d.key = {s_key} "
+        f"GROUP BY ALL HAVING count(*) > 1) AS d ON d.key = s.{key} "
         f"WHERE s.rowid > d.first_row)"
     )
 
 
-def _flag_orphans(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> None:
+def _flag_orphans(load: _Load, table: Table, code: dict[tuple[str, str], int]) -> None:
     """A reference must name a key of the parent as it stands after this load."""
-    table = source.table
     for column in table.columns:
         if not column.references:
             continue
         parent = TABLES_BY_NAME[column.references]
         keys = f"SELECT {_ident(parent.primary_key)} AS key FROM raw.{_ident(parent.name)}"
         if parent.name == table.name:
-            own_key = _value_sql(source, table.column(table.primary_key))
-            keys += f" UNION ALL SELECT {own_key} FROM _stage WHERE _fail IS NULL"
-        s_ref = _value_sql(source, column, "s")
+            keys += f" UNION ALL SELECT t_{table.primary_key} FROM _stage WHERE _fail IS NULL"
+        ref = f"s.t_{column.name}"
         load.run(
             f"UPDATE _stage SET _fail = {code[('missing_parent', column.name)]} "
             f"WHERE _fail IS NULL AND rowid IN ("
-            f"SELECT s.rowid FROM _stage AS s WHERE s._fail IS NULL AND {s_ref} IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM ({keys}) AS p WHERE p.key = {s_ref}))"
+            f"SELECT s.rowid FROM _stage AS s WHERE s._fail IS NULL AND {ref} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM ({keys}) AS p WHERE p.key = {ref}))"
         )
 
 
@@ -547,14 +547,16 @@ def _upsert(load: _Load, source: _Source) -> tuple[int, int]:
     target = f"raw.{_ident(table.name)}"
     pk = _ident(table.primary_key)
     names = [_ident(c.name) for c in table.columns]
-    values = ", ".join(f"{_value_sql(source, c)} AS v_{c.name}" for c in table.columns)
-    typed = ", ".join(f"{_typed_sql(source, c)} AS {_ident(c.name)}" for c in table.columns)
-    accepted = f"SELECT {typed} FROM (SELECT {values} FROM _stage WHERE _fail IS NULL)"
+    typed = ", ".join(f"t_{c.name} AS {_ident(c.name)}" for c in table.columns)
+    accepted = f"SELECT {typed} FROM _stage WHERE _fail IS NULL"
     columns = ", ".join([*names, *(_ident(m) for m in _META_COLUMNS)])
     meta = f"{_lit(source.stored_path)}, {load.id_sql}, {load.at_sql}"
 
     if not load.run(f"SELECT 1 FROM {target} LIMIT 1"):  # first load: no comparison needed
-        load.run(f"INSERT INTO {target} ({columns}) SELECT *, {meta} FROM ({accepted})")
+        load.run(
+            f"INSERT INTO {target} ({columns}) "
+            f"SELECT {typed}, {meta} FROM _stage WHERE _fail IS NULL"
+        )
         return load.count("SELECT count(*) FROM _stage WHERE _fail IS NULL"), 0
 
     changed = " OR ".join(f"n.{name} IS DISTINCT FROM r.{name}" for name in names)
@@ -601,8 +603,8 @@ def _load_table(load: _Load, source: _Source) -> TableResult:
     checks = _checks(source.table)
     code = {check: index + 1 for index, check in enumerate(checks)}
     _stage(load, source, code)
-    _flag_duplicates(load, source, code[("duplicate_key", source.table.primary_key)])
-    _flag_orphans(load, source, code)
+    _flag_duplicates(load, source.table, code[("duplicate_key", source.table.primary_key)])
+    _flag_orphans(load, source.table, code)
     inserted, updated = _upsert(load, source)
     _record_rejects(load, source, checks)
 

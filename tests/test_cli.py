@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import cli_env
 
-COMMANDS = ["generate", "load", "build", "run", "app", "bench"]
+COMMANDS = ["generate", "load", "build", "run", "app", "bench", "export"]
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

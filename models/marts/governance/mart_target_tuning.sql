@@ -60,8 +60,7 @@ buckets as (
         {{ loop.index }} as bucket_number,
         cast({{ 'null' if loop.first else bounds[loop.index0 - 1] }} as {{ stats_double() }}) as bucket_lower_bound,
         cast({{ 'null' if bound is none else bound }} as {{ stats_double() }}) as bucket_upper_bound,
-        '{{ ("> " ~ bucket_labels[unit_system][-1]) if bound is none else ("<= " ~ bucket_labels[unit_system][loop.index0]) }}'
-            as bucket_label
+        '{{ ("> " ~ bucket_labels[unit_system][-1]) if bound is none else ("<= " ~ bucket_labels[unit_system][loop.index0]) }}' as bucket_label
     {{ 'union all' if not (loop.last and outer_loop.last) }}
     {%- endfor %}
     {%- endfor %}

@@ -1,13 +1,16 @@
 -- What needs doing as of as_of, most urgent first: every unhandled breach (with the
 -- policy's failure handling turned into one concrete next step), then every open clock,
 -- at-risk ones first.
+{#- A policy's failure actions in the order they are considered, each with the condition
+    under which it applies to a breach; the first listed-and-applicable one is recommended
+    (doc block action_queue_rules). -#}
 {%- set action_precedence = [
-    'reassign',
-    'recycle_with_reason',
-    'escalate_to_manager',
-    'executive_alert',
-    'run_at_risk_play',
-    'remind_owner',
+    ('reassign', 'not is_clock_stopped'),
+    ('recycle_with_reason', 'is_visit_current'),
+    ('escalate_to_manager', 'manager_id is not null'),
+    ('executive_alert', 'true'),
+    ('run_at_risk_play', 'true'),
+    ('remind_owner', 'owner_id is not null'),
 ] %}
 with
 
@@ -124,95 +127,94 @@ queue_items as (
 
 ),
 
-with_open_seconds_at_due as (
+business_time_inputs as (
 
-    {{ open_seconds_at('queue_items', 'calendar_id', 'due_at', 'open_seconds_at_due') }}
+    -- Only the columns the look-ups need: the calendar index is probed twice per item.
+    select clock_id, calendar_id, due_at, as_of
+    from queue_items
 
 ),
 
-with_open_seconds_at_as_of as (
+with_open_seconds_at_due as (
+
+    {{ open_seconds_at('business_time_inputs', 'calendar_id', 'due_at', 'open_seconds_at_due') }}
+
+),
+
+open_seconds as (
 
     {{ open_seconds_at('with_open_seconds_at_due', 'calendar_id', 'as_of', 'open_seconds_at_as_of') }}
 
 ),
 
-action_catalog as (
+with_open_seconds_at_as_of as (
 
-    -- The order in which a policy's failure actions are considered: the first one that
-    -- applies to the breach is recommended (docs in _operations__models.yml).
-    {% for action_code in action_precedence %}
-    select '{{ action_code }}' as action_code, {{ loop.index }} as action_precedence
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        queue_items.*,
+        open_seconds.open_seconds_at_due,
+        open_seconds.open_seconds_at_as_of
+
+    from queue_items
+    inner join open_seconds
+        on queue_items.clock_id = open_seconds.clock_id
 
 ),
 
 applicable_actions as (
 
-    -- reassign: only while the commitment is still outstanding (the clock has not stopped);
-    -- recycle_with_reason: only while the journey is still in the clocked visit;
-    -- escalate_to_manager: only when the owner has a manager; remind_owner: only with an owner.
+    -- reassign only while the commitment is outstanding (the clock has not stopped),
+    -- recycle_with_reason only while the journey is still in the clocked visit,
+    -- escalate_to_manager only when the owner has a manager, remind_owner only with an owner.
     select
-        with_open_seconds_at_as_of.clock_id,
-        action_catalog.action_code,
-        row_number() over (
-            partition by with_open_seconds_at_as_of.clock_id
-            order by action_catalog.action_precedence
-        ) as action_rank
+        *,
+        case
+            {%- for action_code, condition in action_precedence %}
+            when is_breached
+                and failure_action is not null
+                and {{ list_contains('failure_action', "'" ~ action_code ~ "'") }}
+                and {{ condition }}
+                then '{{ action_code }}'
+            {%- endfor %}
+        end as applicable_action_code
 
     from with_open_seconds_at_as_of
-    inner join action_catalog
-        on with_open_seconds_at_as_of.failure_action is not null
-        and {{ list_contains('with_open_seconds_at_as_of.failure_action', 'action_catalog.action_code') }}
-    where with_open_seconds_at_as_of.is_breached
-        and case action_catalog.action_code
-            when 'reassign' then not with_open_seconds_at_as_of.is_clock_stopped
-            when 'recycle_with_reason' then with_open_seconds_at_as_of.is_visit_current
-            when 'escalate_to_manager' then with_open_seconds_at_as_of.manager_id is not null
-            when 'remind_owner' then with_open_seconds_at_as_of.owner_id is not null
-            else true
-        end
 
 ),
 
 with_actions as (
 
     select
-        with_open_seconds_at_as_of.*,
+        *,
         case
-            when not with_open_seconds_at_as_of.is_breached then null
-            when applicable_actions.action_code is not null then applicable_actions.action_code
+            when not is_breached then null
+            when applicable_action_code is not null then applicable_action_code
             -- None of the policy's actions applies: the owner should at least hear of it,
             -- and a journey without an owner needs one.
-            when with_open_seconds_at_as_of.owner_id is null then 'reassign'
+            when owner_id is null then 'reassign'
             else 'remind_owner'
         end as action_code,
-        with_open_seconds_at_as_of.is_breached and applicable_actions.action_code is null
-            as is_fallback_action,
+        is_breached and applicable_action_code is null as is_fallback_action,
         {{ dbt.concat([
-            "coalesce(with_open_seconds_at_as_of.owner_name, 'owner')",
+            "coalesce(owner_name, 'owner')",
             "' ('",
-            "coalesce(with_open_seconds_at_as_of.owner_id, 'unassigned')",
+            "coalesce(owner_id, 'unassigned')",
             "')'",
         ]) }} as owner_label,
         {{ dbt.concat([
-            "coalesce(with_open_seconds_at_as_of.manager_name, 'manager')",
+            "coalesce(manager_name, 'manager')",
             "' ('",
-            "coalesce(with_open_seconds_at_as_of.manager_id, 'unknown')",
+            "coalesce(manager_id, 'unknown')",
             "')'",
         ]) }} as manager_label,
         {{ dbt.concat([
             "'\"'",
-            "coalesce(with_open_seconds_at_as_of.policy_description, with_open_seconds_at_as_of.policy_id)",
+            "coalesce(policy_description, policy_id)",
             "'\" (due '",
-            "cast(with_open_seconds_at_as_of.due_at as " ~ dbt.type_string() ~ ")",
+            "cast(due_at as " ~ dbt.type_string() ~ ")",
             "' UTC)'",
         ]) }} as commitment_text
 
-    from with_open_seconds_at_as_of
-    left join applicable_actions
-        on with_open_seconds_at_as_of.clock_id = applicable_actions.clock_id
-        and applicable_actions.action_rank = 1
+    from applicable_actions
 
 ),
 

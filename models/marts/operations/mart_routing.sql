@@ -48,26 +48,42 @@ assignments_until_as_of as (
 
 ),
 
-visits_ranked_at_assignment as (
+visit_at_assignment as (
 
     -- The visit current at assigned_at (the latest entered at or before it); an assignment
     -- made before the journey's first stage event falls back to the first visit.
     select
         assignments_until_as_of.assignment_id,
-        visits.stage,
-        row_number() over (
-            partition by assignments_until_as_of.assignment_id
-            order by
+        assignments_until_as_of.journey_id,
+        coalesce(
+            max(
                 case
                     when visits.entered_at <= assignments_until_as_of.assigned_at
                         then visits.journey_visit_sequence
-                end desc nulls last,
-                visits.journey_visit_sequence
-        ) as visit_rank
+                end
+            ),
+            min(visits.journey_visit_sequence)
+        ) as journey_visit_sequence
 
     from assignments_until_as_of
     inner join visits
         on assignments_until_as_of.journey_id = visits.journey_id
+    group by
+        assignments_until_as_of.assignment_id,
+        assignments_until_as_of.journey_id
+
+),
+
+stage_at_assignment as (
+
+    select
+        visit_at_assignment.assignment_id,
+        visits.stage
+
+    from visit_at_assignment
+    inner join visits
+        on visit_at_assignment.journey_id = visits.journey_id
+        and visit_at_assignment.journey_visit_sequence = visits.journey_visit_sequence
 
 ),
 
@@ -93,9 +109,8 @@ assignments_in_context as (
         on assignments_until_as_of.owner_id = owners.user_id
     left join journeys
         on assignments_until_as_of.journey_id = journeys.journey_id
-    left join visits_ranked_at_assignment as stage_at_assignment
+    left join stage_at_assignment
         on assignments_until_as_of.assignment_id = stage_at_assignment.assignment_id
-        and stage_at_assignment.visit_rank = 1
 
 ),
 

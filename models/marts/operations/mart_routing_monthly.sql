@@ -1,6 +1,7 @@
 -- Routing governance per month and team: did assignments follow the rules, how often did
 -- round robin ignore them, how loaded are the owners, and do clocks on rule-following
 -- assignments meet their SLA more often than clocks on the others?
+{%- set bigint = dbt.type_bigint() %}
 with
 
 routing as (
@@ -79,14 +80,17 @@ clock_metrics as (
     select
         cast({{ dbt.date_trunc('month', 'clocks.started_at') }} as date) as month_start,
         coalesce(clock_owning_assignments.expected_team, 'no_team') as team,
-        sum(case when clock_owning_assignments.routing_outcome = 'matched' and clocks.status = 'met' then 1 else 0 end)
-            as clocks_matched_met,
-        sum(case when clock_owning_assignments.routing_outcome = 'matched' and clocks.status = 'breached' then 1 else 0 end)
-            as clocks_matched_breached,
-        sum(case when clock_owning_assignments.routing_outcome = 'mismatched' and clocks.status = 'met' then 1 else 0 end)
-            as clocks_mismatched_met,
-        sum(case when clock_owning_assignments.routing_outcome = 'mismatched' and clocks.status = 'breached' then 1 else 0 end)
-            as clocks_mismatched_breached
+        {%- for outcome in ['matched', 'mismatched'] %}
+        {%- for status in ['met', 'breached'] %}
+        sum(
+            case
+                when clock_owning_assignments.routing_outcome = '{{ outcome }}'
+                    and clocks.status = '{{ status }}' then 1
+                else 0
+            end
+        ) as clocks_{{ outcome }}_{{ status }}{{ ',' if not (outcome == 'mismatched' and status == 'breached') }}
+        {%- endfor %}
+        {%- endfor %}
 
     from clocks
     left join clock_owning_assignments
@@ -168,27 +172,27 @@ final as (
 
     select
         month_teams.team,
-        cast(coalesce(assignment_metrics.assignments, 0) as {{ dbt.type_bigint() }}) as assignments,
-        cast(coalesce(assignment_metrics.assignments_matched, 0) as {{ dbt.type_bigint() }}) as assignments_matched,
-        cast(coalesce(assignment_metrics.assignments_mismatched, 0) as {{ dbt.type_bigint() }}) as assignments_mismatched,
-        cast(coalesce(assignment_metrics.assignments_not_judged, 0) as {{ dbt.type_bigint() }}) as assignments_not_judged,
+        cast(coalesce(assignment_metrics.assignments, 0) as {{ bigint }}) as assignments,
+        cast(coalesce(assignment_metrics.assignments_matched, 0) as {{ bigint }}) as assignments_matched,
+        cast(coalesce(assignment_metrics.assignments_mismatched, 0) as {{ bigint }}) as assignments_mismatched,
+        cast(coalesce(assignment_metrics.assignments_not_judged, 0) as {{ bigint }}) as assignments_not_judged,
         cast(assignment_metrics.assignments_matched as double precision)
             / nullif(assignment_metrics.assignments_matched + assignment_metrics.assignments_mismatched, 0)
             as compliance_rate,
-        cast(coalesce(assignment_metrics.round_robin_assignments, 0) as {{ dbt.type_bigint() }}) as round_robin_assignments,
-        cast(coalesce(assignment_metrics.round_robin_without_context, 0) as {{ dbt.type_bigint() }}) as round_robin_without_context,
+        cast(coalesce(assignment_metrics.round_robin_assignments, 0) as {{ bigint }}) as round_robin_assignments,
+        cast(coalesce(assignment_metrics.round_robin_without_context, 0) as {{ bigint }}) as round_robin_without_context,
         cast(assignment_metrics.round_robin_without_context as double precision)
             / nullif(assignment_metrics.round_robin_judged, 0)
             as round_robin_without_context_share,
-        cast(coalesce(load_metrics.open_visits, 0) as {{ dbt.type_bigint() }}) as open_visits,
-        cast(coalesce(load_metrics.owners_with_open_visits, 0) as {{ dbt.type_bigint() }}) as owners_with_open_visits,
+        cast(coalesce(load_metrics.open_visits, 0) as {{ bigint }}) as open_visits,
+        cast(coalesce(load_metrics.owners_with_open_visits, 0) as {{ bigint }}) as owners_with_open_visits,
         cast(load_metrics.open_visits as double precision)
             / nullif(load_metrics.owners_with_open_visits, 0)
             as open_visits_per_owner,
-        cast(coalesce(clock_metrics.clocks_matched_met, 0) as {{ dbt.type_bigint() }}) as clocks_matched_met,
-        cast(coalesce(clock_metrics.clocks_matched_breached, 0) as {{ dbt.type_bigint() }}) as clocks_matched_breached,
-        cast(coalesce(clock_metrics.clocks_mismatched_met, 0) as {{ dbt.type_bigint() }}) as clocks_mismatched_met,
-        cast(coalesce(clock_metrics.clocks_mismatched_breached, 0) as {{ dbt.type_bigint() }}) as clocks_mismatched_breached,
+        cast(coalesce(clock_metrics.clocks_matched_met, 0) as {{ bigint }}) as clocks_matched_met,
+        cast(coalesce(clock_metrics.clocks_matched_breached, 0) as {{ bigint }}) as clocks_matched_breached,
+        cast(coalesce(clock_metrics.clocks_mismatched_met, 0) as {{ bigint }}) as clocks_mismatched_met,
+        cast(coalesce(clock_metrics.clocks_mismatched_breached, 0) as {{ bigint }}) as clocks_mismatched_breached,
         cast(clock_metrics.clocks_matched_met as double precision)
             / nullif(clock_metrics.clocks_matched_met + clock_metrics.clocks_matched_breached, 0)
             as attainment_when_matched,
