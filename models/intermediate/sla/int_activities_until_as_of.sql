@@ -27,6 +27,11 @@ final as (
         activities.direction != 'inbound'
             and (not activities.is_automated or activities.activity_type = 'milestone')
             as is_human_touch,
+        -- One key for what a policy can match on (see int_policy_activity_kinds).
+        {{ dbt.concat([
+            "activities.activity_type", "'|'", "coalesce(activities.outcome, '')", "'|'",
+            "case when activities.direction != 'inbound' and (not activities.is_automated or activities.activity_type = 'milestone') then 'human' else 'other' end"
+        ]) }} as activity_kind,
         activities.occurred_at
 
     from activities

@@ -33,6 +33,20 @@ activities as (
 
 ),
 
+stop_kinds as (
+
+    select * from {{ ref('int_policy_activity_kinds') }}
+    where match_kind = 'stop'
+
+),
+
+trigger_kinds as (
+
+    select * from {{ ref('int_policy_activity_kinds') }}
+    where match_kind = 'trigger'
+
+),
+
 assignments as (
 
     select * from {{ ref('stg_crm__assignments') }}
@@ -87,7 +101,9 @@ first_touch_stops as (
     inner join activities
         on policy_visits.journey_id = activities.journey_id
         and activities.occurred_at >= policy_visits.entered_at
-        and {{ is_qualifying_activity('policies', 'activities') }}
+    inner join stop_kinds
+        on policies.policy_id = stop_kinds.policy_id
+        and activities.activity_kind = stop_kinds.activity_kind
     where policy_visits.sla_type in ('first_touch', 'activity')
     group by policy_visits.policy_id, policy_visits.stage_visit_id
 
@@ -121,7 +137,9 @@ attempt_activities as (
         on policy_visits.journey_id = activities.journey_id
         and activities.occurred_at >= policy_visits.entered_at
         and activities.occurred_at <= coalesce(policy_visits.exited_at, as_of.as_of)
-        and {{ is_qualifying_activity('policies', 'activities') }}
+    inner join stop_kinds
+        on policies.policy_id = stop_kinds.policy_id
+        and activities.activity_kind = stop_kinds.activity_kind
     where policy_visits.sla_type = 'attempts'
 
 ),
@@ -292,9 +310,27 @@ follow_up_triggers as (
         on policy_visits.journey_id = triggers.journey_id
         and triggers.occurred_at >= policy_visits.entered_at
         and (policy_visits.exited_at is null or triggers.occurred_at < policy_visits.exited_at)
-        and {{ list_contains('policies.trigger_activity_types', 'triggers.activity_type') }}
-        and {{ list_contains('policies.trigger_outcomes', 'triggers.outcome') }}
+    inner join trigger_kinds
+        on policies.policy_id = trigger_kinds.policy_id
+        and triggers.activity_kind = trigger_kinds.activity_kind
     where policy_visits.sla_type = 'follow_up'
+
+),
+
+follow_up_answers as (
+
+    -- Activities that can answer a follow_up policy's trigger.
+    select
+        stop_kinds.policy_id,
+        activities.journey_id,
+        activities.occurred_at
+
+    from activities
+    inner join stop_kinds
+        on activities.activity_kind = stop_kinds.activity_kind
+    inner join policies
+        on stop_kinds.policy_id = policies.policy_id
+    where policies.sla_type = 'follow_up'
 
 ),
 
@@ -312,16 +348,16 @@ follow_up_clocks as (
         follow_up_triggers.exit_kind,
         follow_up_triggers.started_at,
         follow_up_triggers.exited_at,
-        min(activities.occurred_at) as stop_condition_at,
+        min(follow_up_answers.occurred_at) as stop_condition_at,
         cast(null as {{ dbt.type_timestamp() }}) as due_at_override
 
     from follow_up_triggers
     inner join policies
         on follow_up_triggers.policy_id = policies.policy_id
-    left join activities
-        on follow_up_triggers.journey_id = activities.journey_id
-        and activities.occurred_at > follow_up_triggers.started_at
-        and {{ is_qualifying_activity('policies', 'activities') }}
+    left join follow_up_answers
+        on follow_up_triggers.journey_id = follow_up_answers.journey_id
+        and follow_up_triggers.policy_id = follow_up_answers.policy_id
+        and follow_up_answers.occurred_at > follow_up_triggers.started_at
     group by
         follow_up_triggers.policy_id,
         follow_up_triggers.sla_type,
@@ -498,7 +534,9 @@ signal_stops as (
     inner join activities
         on instant_clocks_placed.journey_id = activities.journey_id
         and activities.occurred_at >= instant_clocks_placed.started_at
-        and {{ is_qualifying_activity('policies', 'activities') }}
+    inner join stop_kinds
+        on policies.policy_id = stop_kinds.policy_id
+        and activities.activity_kind = stop_kinds.activity_kind
     where instant_clocks_placed.sla_type = 'signal_response'
     group by instant_clocks_placed.policy_id, instant_clocks_placed.trigger_id
 

@@ -22,6 +22,13 @@ activities as (
 
 ),
 
+stop_kinds as (
+
+    select * from {{ ref('int_policy_activity_kinds') }}
+    where match_kind = 'stop'
+
+),
+
 as_of as (
 
     select * from {{ ref('int_as_of_resolved') }}
@@ -60,7 +67,9 @@ movements as (
         on stall_visits.journey_id = activities.journey_id
         and activities.occurred_at >= stall_visits.entered_at
         and activities.occurred_at <= coalesce(stall_visits.exited_at, as_of.as_of)
-        and {{ is_qualifying_activity('policies', 'activities') }}
+    inner join stop_kinds
+        on policies.policy_id = stop_kinds.policy_id
+        and activities.activity_kind = stop_kinds.activity_kind
 
     union all
 

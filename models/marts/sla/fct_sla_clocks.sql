@@ -32,6 +32,13 @@ activities as (
 
 ),
 
+stop_kinds as (
+
+    select * from {{ ref('int_policy_activity_kinds') }}
+    where match_kind = 'stop'
+
+),
+
 as_of as (
 
     select * from {{ ref('int_as_of_resolved') }}
@@ -155,22 +162,39 @@ with_open_seconds_at_end as (
 
 ),
 
+attempt_activities as (
+
+    -- Activities that count as attempts for an attempts policy.
+    select
+        stop_kinds.policy_id,
+        activities.journey_id,
+        activities.activity_id,
+        activities.activity_type,
+        activities.occurred_at
+
+    from activities
+    inner join stop_kinds
+        on activities.activity_kind = stop_kinds.activity_kind
+    inner join policies
+        on stop_kinds.policy_id = policies.policy_id
+    where policies.sla_type = 'attempts'
+
+),
+
 attempt_counts as (
 
     -- attempts and channels count qualifying activities from the start up to the stop (else as_of).
     select
         measured.clock_id,
-        count(activities.activity_id) as attempts,
-        count(distinct activities.activity_type) as channels
+        count(attempt_activities.activity_id) as attempts,
+        count(distinct attempt_activities.activity_type) as channels
 
     from measured
-    inner join policies
-        on measured.policy_id = policies.policy_id
-    left join activities
-        on measured.journey_id = activities.journey_id
-        and activities.occurred_at >= measured.started_at
-        and activities.occurred_at <= measured.measured_until_at
-        and {{ is_qualifying_activity('policies', 'activities') }}
+    left join attempt_activities
+        on measured.journey_id = attempt_activities.journey_id
+        and measured.policy_id = attempt_activities.policy_id
+        and attempt_activities.occurred_at >= measured.started_at
+        and attempt_activities.occurred_at <= measured.measured_until_at
     where measured.sla_type = 'attempts'
     group by measured.clock_id
 
