@@ -5,12 +5,22 @@ already-open database while any connection to that path is open, so a long-lived
 connection would keep reading the old file after ``journey-sla build`` renames a new one into
 place. Each query therefore opens the file read-only and closes it; results are cached under
 the file's identity (inode, mtime, size), so a rebuild shows up on the next rerun.
+
+Every statement below is this module's own text. What a user picks (month, policy, team,
+owner, journey id, filters) reaches DuckDB only as a bound ``?`` parameter; list filters bind
+a whole list (``list_contains(?, column)``). The only text ever composed into SQL are the
+column names and fixed predicates of this module (``_predicates``), never a value.
+
+Every query aggregates in DuckDB: pages receive summaries or one page of a long list
+(``limit ? offset ?``), never a fact table.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -18,6 +28,11 @@ import pandas as pd
 import streamlit as st
 
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
+
+# The journey's territory is not carried by the marts; the filter reads it from the one
+# relation that has it for every journey. Kept in one place so a journey dimension mart can
+# replace it.
+JOURNEY_TERRITORIES = "int_journeys_enriched"
 
 
 class WarehouseMissing(Exception):
@@ -56,8 +71,716 @@ def query(sql: str, params: Sequence = ()) -> pd.DataFrame:
         raise WarehouseMissing(str(path))
     try:
         return _cached_query(str(path), identity, sql, tuple(params))
-    except duckdb.CatalogException as error:
+    except (duckdb.CatalogException, duckdb.IOException) as error:
         raise WarehouseMissing(f"{path}: {error}".splitlines()[0]) from error
+
+
+def query_uncached(sql: str, params: Sequence = ()) -> pd.DataFrame:
+    """For downloads of whole lists: run once on request, never kept in the cache."""
+    path = warehouse_path()
+    if warehouse_identity(path) is None:
+        raise WarehouseMissing(str(path))
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute(sql, list(params)).df()
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices. Empty tuples and None mean "all"."""
+
+    segments: tuple[str, ...] = ()
+    territories: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    start_date: date | None = None
+    end_date: date | None = None
+
+    def describe(self) -> str:
+        def part(values: tuple[str, ...], noun: str) -> str:
+            return ", ".join(values) if values else f"all {noun}"
+
+        dates = (
+            f"{self.start_date:%Y-%m-%d} – {self.end_date:%Y-%m-%d}"
+            if self.start_date and self.end_date
+            else "all dates"
+        )
+        return " · ".join(
+            [
+                part(self.segments, "segments"),
+                part(self.territories, "territories"),
+                part(self.teams, "teams"),
+                dates,
+            ]
+        )
+
+
+def _predicates(
+    filters: Filters,
+    *,
+    segment: str | None = None,
+    team: str | None = None,
+    journey: str | None = None,
+    moment: str | None = None,
+    month: str | None = None,
+) -> tuple[str, list]:
+    """SQL predicates (joined with ``and``) and their bound values for the sidebar filters.
+
+    The keyword arguments name columns of the calling query — constants of this module, never
+    input. Filters not set add nothing, so an unfiltered page runs the plainest plan.
+    ``moment`` is a timestamp column (kept when its day is in the range); ``month`` a
+    month-start date column (kept when the month touches the range).
+    """
+    clauses: list[str] = []
+    params: list = []
+    if segment and filters.segments:
+        clauses.append(f"list_contains(?::varchar[], {segment})")
+        params.append(list(filters.segments))
+    if team and filters.teams:
+        clauses.append(f"list_contains(?::varchar[], {team})")
+        params.append(list(filters.teams))
+    if journey and filters.territories:
+        clauses.append(
+            f"{journey} in (select journey_id from {JOURNEY_TERRITORIES}"
+            " where list_contains(?::varchar[], coalesce(territory, 'unknown')))"
+        )
+        params.append(list(filters.territories))
+    if moment and filters.start_date:
+        clauses.append(f"{moment} >= ?::date")
+        params.append(filters.start_date)
+    if moment and filters.end_date:
+        clauses.append(f"{moment} < ?::date + interval 1 day")
+        params.append(filters.end_date)
+    if month and filters.start_date:
+        clauses.append(f"{month} >= date_trunc('month', ?::date)")
+        params.append(filters.start_date)
+    if month and filters.end_date:
+        clauses.append(f"{month} <= ?::date")
+        params.append(filters.end_date)
+    return (" and ".join(clauses) or "true"), params
+
+
+# --- the whole app ---------------------------------------------------------------------------
+
+
+def build_info() -> pd.Series:
+    """as_of of the build, the last load and the first month with data."""
+    return query(
+        """
+        select
+            (select max(as_of) from mart_data_quality) as as_of,
+            (select max(loaded_at) from stg_loader__load_log) as last_loaded_at,
+            (select min(month_start_date) from mart_stage_funnel) as first_month_date
+        """
+    ).iloc[0]
+
+
+def filter_options() -> dict[str, list[str]]:
+    """Values offered by the sidebar: segments, territories and teams present in the build."""
+    frame = query(
+        f"""
+        select 'segment' as kind, segment as value
+        from (select distinct segment from fct_visit_outcomes)
+        union all
+        select 'team' as kind, team as value
+        from (select distinct team from mart_governance_monthly where rollup_level = 'team')
+        union all
+        select 'territory' as kind, value
+        from (select distinct coalesce(territory, 'unknown') as value from {JOURNEY_TERRITORIES})
+        order by kind, value
+        """
+    )
+    return {
+        kind: frame.loc[frame["kind"] == kind, "value"].dropna().tolist()
+        for kind in ("segment", "team", "territory")
+    }
+
+
+# --- monthly review --------------------------------------------------------------------------
+
+
+def clock_months(filters: Filters) -> pd.DataFrame:
+    """Clocks per month × policy and per month × owner team (group_kind), counts only.
+
+    Visit counts are distinct clocked visits per row, as in mart_governance_monthly.
+    """
+    where, params = _predicates(
+        filters,
+        segment="segment",
+        team="owner_team",
+        journey="journey_id",
+        month="started_month_date",
+    )
+    return query(
+        f"""
+        select
+            started_month_date as month_start_date,
+            case when grouping(policy_id) = 0 then 'policy' else 'team' end as group_kind,
+            coalesce(policy_id, owner_team) as group_name,
+            count(*) as clocks,
+            count(*) filter (where status = 'met') as met_clocks,
+            count(*) filter (where status = 'breached') as breached_clocks,
+            count(*) filter (where status = 'open') as open_clocks,
+            count(*) filter (where status = 'cancelled') as cancelled_clocks,
+            count(distinct stage_visit_id) as clocked_visits,
+            count(distinct stage_visit_id) filter (where not is_mature) as immature_visits,
+            count(distinct stage_visit_id) filter (
+                where is_converted is not null
+            ) as conversion_base_visits,
+            count(distinct stage_visit_id) filter (where is_converted) as converted_visits
+        from fct_clock_outcomes
+        where {where}
+        group by grouping sets (
+            (started_month_date, policy_id),
+            (started_month_date, owner_team)
+        )
+        order by month_start_date, group_kind, group_name
+        """,
+        params,
+    )
+
+
+def visit_months(filters: Filters) -> pd.DataFrame:
+    """Funnel visits per entry month × stage, plus an all-stages row (stage = 'all').
+
+    The same measures as mart_stage_funnel (conversion to any later stage, mature visits
+    only; velocity over visits that progressed), computed under the sidebar filters.
+    """
+    where, params = _predicates(
+        filters,
+        segment="segment",
+        team="owner_team",
+        journey="journey_id",
+        month="entered_month_date",
+    )
+    return query(
+        f"""
+        select
+            entered_month_date as month_start_date,
+            coalesce(stage, 'all') as stage,
+            coalesce(min(funnel_order), 0) as funnel_order,
+            count(*) as entries,
+            count(*) filter (where not is_mature) as immature_entries,
+            count(*) filter (where is_converted is not null) as conversion_base_entries,
+            count(*) filter (where is_converted) as converted_entries,
+            count(*) filter (where is_progressed) as progressed_entries,
+            quantile_cont(days_to_progress, 0.5) filter (
+                where is_progressed
+            ) as median_days_to_progress,
+            quantile_cont(days_to_progress, 0.75) filter (
+                where is_progressed
+            ) as p75_days_to_progress
+        from fct_visit_outcomes
+        where not is_closing and {where}
+        group by grouping sets ((entered_month_date, stage), (entered_month_date))
+        order by month_start_date, funnel_order
+        """,
+        params,
+    )
+
+
+def effectiveness() -> pd.DataFrame:
+    return query(
+        """
+        select
+            effectiveness.policy_id,
+            effectiveness.stage,
+            effectiveness.sla_type,
+            effectiveness.kpi,
+            effectiveness.verdict,
+            effectiveness.verdict_reason,
+            effectiveness.met_visits,
+            effectiveness.met_converted_visits,
+            effectiveness.met_conversion_rate,
+            effectiveness.met_conversion_rate_lower,
+            effectiveness.met_conversion_rate_upper,
+            effectiveness.breached_visits,
+            effectiveness.breached_converted_visits,
+            effectiveness.breached_conversion_rate,
+            effectiveness.breached_conversion_rate_lower,
+            effectiveness.breached_conversion_rate_upper,
+            effectiveness.immature_visits,
+            effectiveness.conversion_rate_lift,
+            effectiveness.p_value,
+            effectiveness.met_median_days_to_progress,
+            effectiveness.breached_median_days_to_progress,
+            effectiveness.median_days_to_progress_difference
+        from mart_sla_effectiveness as effectiveness
+        left join stages on stages.stage = effectiveness.stage
+        order by coalesce(stages.funnel_order, 99), effectiveness.policy_id
+        """
+    )
+
+
+# --- SLA matrix ------------------------------------------------------------------------------
+
+
+def policies() -> pd.DataFrame:
+    """The sla_policies seed in funnel order (the playbook's matrix)."""
+    return query(
+        """
+        select policies.*, stages.label as stage_label
+        from sla_policies as policies
+        left join stages on stages.stage = policies.stage
+        order by coalesce(stages.funnel_order, 99), policies.policy_id
+        """
+    )
+
+
+def policy_attainment(filters: Filters) -> pd.DataFrame:
+    """Per policy: clocks started in the date range by status, attainment and breach rate."""
+    where, params = _predicates(
+        filters, segment="segment", team="owner_team", journey="journey_id", moment="started_at"
+    )
+    return query(
+        f"""
+        select
+            policy_id,
+            count(*) as clocks,
+            count(*) filter (where status = 'met') as met_clocks,
+            count(*) filter (where status = 'breached') as breached_clocks,
+            count(*) filter (where status = 'open') as open_clocks,
+            count(*) filter (where status = 'cancelled') as cancelled_clocks,
+            count(*) filter (where status = 'met')
+                / nullif(count(*) filter (where status in ('met', 'breached')), 0)
+                as attainment,
+            count(*) filter (where status = 'breached') / count(*) as breach_rate
+        from fct_clock_outcomes
+        where {where}
+        group by policy_id
+        """,
+        params,
+    )
+
+
+def latest_kpis(filters: Filters) -> pd.DataFrame:
+    """Each KPI's value in the latest month (within the date range) that has one."""
+    where, params = _predicates(filters, month="month_start_date")
+    return query(
+        f"""
+        select kpi, month_start_date, value, value_unit, observations, immature_visits
+        from mart_stage_kpis
+        where value is not null and {where}
+        qualify row_number() over (partition by kpi order by month_start_date desc) = 1
+        """,
+        params,
+    )
+
+
+# --- due next & breaches ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueChoices:
+    """The queue page's own filters (the sidebar's apply too)."""
+
+    owners: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    at_risk_only: bool = False
+
+
+def _queue_where(filters: Filters, choices: QueueChoices) -> tuple[str, list]:
+    where, params = _predicates(filters, team="queue.owner_team", journey="queue.journey_id")
+    clauses = [where]
+    if filters.segments:
+        clauses.append(
+            "queue.clock_id in (select clock_id from fct_clock_outcomes"
+            " where list_contains(?::varchar[], segment))"
+        )
+        params.append(list(filters.segments))
+    if choices.owners:
+        clauses.append("list_contains(?::varchar[], coalesce(queue.owner_id, '(no owner)'))")
+        params.append(list(choices.owners))
+    if choices.policies:
+        clauses.append("list_contains(?::varchar[], queue.policy_id)")
+        params.append(list(choices.policies))
+    if choices.sections:
+        clauses.append("list_contains(?::varchar[], queue.queue_section)")
+        params.append(list(choices.sections))
+    if choices.at_risk_only:
+        clauses.append("queue.queue_section = 'at_risk'")
+    return " and ".join(clauses), params
+
+
+_QUEUE_COLUMNS = """
+    queue.urgency_rank,
+    queue.queue_section,
+    queue.journey_id,
+    queue.policy_id,
+    queue.policy_description,
+    queue.owner_id,
+    queue.owner_name,
+    queue.owner_team,
+    queue.manager_name,
+    queue.minutes_left,
+    queue.business_minutes_left,
+    queue.due_at,
+    queue.action_code,
+    queue.recommended_action,
+    queue.queue_item_id,
+    queue.clock_id
+"""
+
+
+def queue_counts(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
+    where, params = _queue_where(filters, choices)
+    return query(
+        f"""
+        select queue_section, count(*) as items
+        from mart_action_queue as queue
+        where {where}
+        group by queue_section
+        """,
+        params,
+    )
+
+
+def queue_page(filters: Filters, choices: QueueChoices, limit: int, offset: int) -> pd.DataFrame:
+    """One page of the queue, most urgent first."""
+    where, params = _queue_where(filters, choices)
+    return query(
+        f"""
+        select {_QUEUE_COLUMNS}
+        from mart_action_queue as queue
+        where {where}
+        order by queue.urgency_rank
+        limit ? offset ?
+        """,
+        [*params, int(limit), int(offset)],
+    )
+
+
+def queue_all(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
+    """The whole filtered queue, for the CSV download (not cached)."""
+    where, params = _queue_where(filters, choices)
+    return query_uncached(
+        f"""
+        select queue.*
+        from mart_action_queue as queue
+        where {where}
+        order by queue.urgency_rank
+        """,
+        params,
+    )
+
+
+def queue_owners(filters: Filters) -> pd.DataFrame:
+    """Owners with items in the queue under the sidebar filters, busiest first."""
+    where, params = _queue_where(filters, QueueChoices())
+    return query(
+        f"""
+        select
+            coalesce(queue.owner_id, '(no owner)') as owner_id,
+            coalesce(any_value(queue.owner_name), '(no owner)') as owner_name,
+            count(*) as items
+        from mart_action_queue as queue
+        where {where}
+        group by all
+        order by items desc, owner_id
+        """,
+        params,
+    )
+
+
+def queue_policies() -> list[str]:
+    return (
+        query("select distinct policy_id from mart_action_queue order by policy_id")["policy_id"]
+        .dropna()
+        .tolist()
+    )
+
+
+# --- recycles --------------------------------------------------------------------------------
+
+_RECYCLES = """
+    recycles as (
+        select
+            recycles.*,
+            coalesce(visits.owner_team, 'unassigned') as owner_team,
+            visits.segment
+        from fct_recycles as recycles
+        left join fct_visit_outcomes as visits
+            on visits.stage_visit_id = recycles.stage_visit_id
+        where {where}
+    )
+"""
+
+
+def _recycles_cte(filters: Filters) -> tuple[str, list]:
+    where, params = _predicates(
+        filters,
+        segment="visits.segment",
+        team="coalesce(visits.owner_team, 'unassigned')",
+        journey="recycles.journey_id",
+        moment="recycles.recycled_at",
+    )
+    return "with " + _RECYCLES.format(where=where), params
+
+
+def recycle_totals(filters: Filters) -> pd.Series:
+    cte, params = _recycles_cte(filters)
+    return query(
+        f"""
+        {cte}
+        select
+            count(*) as recycles,
+            count(*) filter (where not has_valid_reason) as without_valid_reason,
+            count(*) filter (where is_re_entered) as re_entered,
+            count(*) filter (where re_entry_reached_sql) as reached_sql,
+            median(days_to_re_entry) as median_days_to_re_entry
+        from recycles
+        """,
+        params,
+    ).iloc[0]
+
+
+def recycle_reasons(filters: Filters) -> pd.DataFrame:
+    """Pareto of reason codes: count, share, cumulative share, validity."""
+    cte, params = _recycles_cte(filters)
+    return query(
+        f"""
+        {cte},
+        by_reason as (
+            select
+                coalesce(reason_code, '(missing)') as reason_code,
+                bool_or(has_valid_reason) as has_valid_reason,
+                any_value(nurture_track) as nurture_track,
+                count(*) as recycles
+            from recycles
+            group by 1
+        )
+        select
+            *,
+            recycles / sum(recycles) over () as share,
+            sum(recycles) over (order by recycles desc, reason_code rows unbounded preceding)
+                / sum(recycles) over () as cumulative_share
+        from by_reason
+        order by recycles desc, reason_code
+        """,
+        params,
+    )
+
+
+def recycle_validity(filters: Filters, by: str, limit: int = 25) -> pd.DataFrame:
+    """Share of recycles without a valid reason code per team (by='team') or owner."""
+    column = {"team": "owner_team", "owner": "coalesce(owner_id, '(no owner)')"}[by]
+    cte, params = _recycles_cte(filters)
+    return query(
+        f"""
+        {cte}
+        select
+            {column} as name,
+            count(*) as recycles,
+            count(*) filter (where not has_valid_reason) as without_valid_reason,
+            count(*) filter (where not has_valid_reason) / count(*) as share_without_valid_reason
+        from recycles
+        group by 1
+        order by share_without_valid_reason desc, recycles desc, name
+        limit ?
+        """,
+        [*params, int(limit)],
+    )
+
+
+def re_entry_histogram(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
+    """Recycles that came back, by days to re-entry in bins of bin_days."""
+    cte, params = _recycles_cte(filters)
+    return query(
+        f"""
+        {cte}
+        select
+            floor(days_to_re_entry / ?) * ? as bin_start_days,
+            floor(days_to_re_entry / ?) * ? + ? as bin_end_days,
+            count(*) as re_entries
+        from recycles
+        where is_re_entered
+        group by all
+        order by bin_start_days
+        """,
+        [*params, bin_days, bin_days, bin_days, bin_days, bin_days],
+    )
+
+
+def re_entry_by_track(filters: Filters) -> pd.DataFrame:
+    """Per nurture track: recycles, how many came back and how many of those reached SQL."""
+    cte, params = _recycles_cte(filters)
+    return query(
+        f"""
+        {cte}
+        select
+            coalesce(nurture_track, '(no valid code)') as nurture_track,
+            count(*) as recycles,
+            count(*) filter (where is_re_entered) as re_entered,
+            count(*) filter (where re_entry_reached_sql) as reached_sql,
+            count(*) filter (where is_re_entered) / count(*) as re_entry_rate,
+            count(*) filter (where re_entry_reached_sql)
+                / nullif(count(*) filter (where is_re_entered), 0) as re_entry_conversion,
+            median(days_to_re_entry) as median_days_to_re_entry
+        from recycles
+        group by 1
+        order by recycles desc, nurture_track
+        """,
+        params,
+    )
+
+
+# --- target tuning ---------------------------------------------------------------------------
+
+
+def tuning_policies() -> pd.DataFrame:
+    return query(
+        """
+        select
+            tuning.policy_id,
+            any_value(tuning.stage) as stage,
+            any_value(tuning.sla_type) as sla_type,
+            any_value(policies.description) as description,
+            min(coalesce(stages.funnel_order, 99)) as funnel_order,
+            sum(tuning.resolved_clocks) as resolved_clocks
+        from mart_target_tuning as tuning
+        left join sla_policies as policies on policies.policy_id = tuning.policy_id
+        left join stages on stages.stage = tuning.stage
+        group by tuning.policy_id
+        order by funnel_order, tuning.policy_id
+        """
+    )
+
+
+def tuning(policy_id: str) -> pd.DataFrame:
+    return query(
+        """
+        select *
+        from mart_target_tuning
+        where policy_id = ?
+        order by bucket_number
+        """,
+        [policy_id],
+    )
+
+
+# --- journey explorer ------------------------------------------------------------------------
+
+
+def journey_matches(text: str, limit: int = 20) -> list[str]:
+    """Journey ids equal to text, else starting with it (case-insensitive)."""
+    frame = query(
+        """
+        select journey_id
+        from (select distinct journey_id from fct_stage_visits)
+        where journey_id = ? or lower(journey_id) like lower(?) || '%' escape '\\'
+        order by journey_id != ?, journey_id
+        limit ?
+        """,
+        [text, text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"), text, limit],
+    )
+    return frame["journey_id"].tolist()
+
+
+def example_journeys(limit: int = 8) -> list[str]:
+    """A few journeys with breaches, to try the explorer on."""
+    frame = query(
+        """
+        select journey_id
+        from fct_sla_breaches
+        group by journey_id
+        order by count(*) desc, journey_id
+        limit ?
+        """,
+        [limit],
+    )
+    return frame["journey_id"].tolist()
+
+
+def journey_header(journey_id: str) -> pd.DataFrame:
+    return query(
+        f"""
+        select
+            journeys.journey_id,
+            journeys.segment,
+            coalesce(journeys.territory, 'unknown') as territory,
+            journeys.calendar_id,
+            journeys.intent_level,
+            journeys.product_line,
+            journeys.created_at
+        from {JOURNEY_TERRITORIES} as journeys
+        where journeys.journey_id = ?
+        """,
+        [journey_id],
+    )
+
+
+def journey_visits(journey_id: str) -> pd.DataFrame:
+    return query(
+        """
+        select
+            visits.journey_visit_sequence,
+            visits.stage,
+            visits.funnel_order,
+            visits.exit_kind,
+            visits.owner_id,
+            visits.reason_code,
+            visits.is_current,
+            visits.entered_at,
+            coalesce(visits.exited_at, visits.as_of) as shown_until_at,
+            visits.exited_at,
+            visits.minutes_in_stage,
+            visits.business_minutes_in_stage,
+            visits.stage_visit_id
+        from (
+            select *, (select max(as_of) from mart_data_quality) as as_of
+            from fct_stage_visits
+            where journey_id = ?
+        ) as visits
+        order by visits.journey_visit_sequence
+        """,
+        [journey_id],
+    )
+
+
+def journey_activities(journey_id: str) -> pd.DataFrame:
+    return query(
+        """
+        select activity_id, activity_type, direction, outcome, owner_id, is_human_touch, occurred_at
+        from int_activities_until_as_of
+        where journey_id = ?
+        order by occurred_at, activity_id
+        """,
+        [journey_id],
+    )
+
+
+def journey_clocks(journey_id: str) -> pd.DataFrame:
+    return query(
+        """
+        select
+            clocks.policy_id,
+            policies.description as commitment,
+            clocks.stage,
+            clocks.sla_type,
+            clocks.status,
+            clocks.is_at_risk,
+            clocks.owner_id,
+            clocks.started_at,
+            clocks.due_at,
+            clocks.stopped_at,
+            clocks.breached_at,
+            clocks.elapsed_business_minutes,
+            breaches.failure_action,
+            breaches.is_handled,
+            clocks.clock_id
+        from fct_sla_clocks as clocks
+        left join sla_policies as policies on policies.policy_id = clocks.policy_id
+        left join fct_sla_breaches as breaches on breaches.clock_id = clocks.clock_id
+        where clocks.journey_id = ?
+        order by clocks.started_at, clocks.policy_id
+        """,
+        [journey_id],
+    )
+
+
+# --- data health -----------------------------------------------------------------------------
 
 
 def table_counts() -> pd.DataFrame:
@@ -81,3 +804,49 @@ def rejects_by_reason() -> pd.DataFrame:
         order by rejected_rows desc, table_name, reject_reason
         """
     )
+
+
+def reject_examples(limit_per_reason: int = 3) -> pd.DataFrame:
+    """The first few rejected rows of each table × reason, with the offending column."""
+    return query(
+        """
+        select table_name, reject_reason, column_name, file_row_number, raw_values
+        from stg_loader__rejects
+        qualify row_number() over (
+            partition by table_name, reject_reason order by file_row_number
+        ) <= ?
+        order by table_name, reject_reason, file_row_number
+        """,
+        [limit_per_reason],
+    )
+
+
+def load_log(limit: int = 50) -> pd.DataFrame:
+    return query(
+        """
+        select loaded_at, table_name, file_name, rows_read, rows_loaded, rows_rejected,
+               rows_inserted, rows_updated, load_id
+        from stg_loader__load_log
+        order by loaded_at desc, table_name
+        limit ?
+        """,
+        [limit],
+    )
+
+
+def data_quality() -> pd.DataFrame:
+    return query(
+        """
+        select check_name, table_name, detail, severity, finding_count, checked_count,
+               finding_share, is_passing, description
+        from mart_data_quality
+        order by is_passing, check_order, finding_count desc, table_name, detail
+        """
+    )
+
+
+def as_timestamp(value: object) -> datetime | None:
+    """A pandas/NumPy timestamp as a plain datetime (None for missing)."""
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).to_pydatetime()

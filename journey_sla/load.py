@@ -24,9 +24,10 @@ How a load runs
    with ``replace=True``; later loads may bring any subset). Problems raise
    :class:`LoadError` and leave the raw file byte-for-byte as it was.
 2. One transaction over the raw file; tables in contract order, so parents come first.
-   Per table: read the file once into a temporary table in file order (CSV lines DuckDB
-   cannot split land in read_csv's reject tables), judge each row on its own values in the
-   same pass (missing_required, then bad_* in column order), then flag duplicate_key (the
+   Per table: read the file into a temporary table in file order, judging each row on its
+   own values in the same pass (missing_required, then bad_* in column order); CSV lines
+   DuckDB cannot split land in read_csv's reject tables (see _stage for the second, serial
+   pass that makes those complete). Then flag duplicate_key (the
    first row of a key wins; a row rejected for another reason still counts as "seen"), then
    missing_parent (the parent's raw table already holds this load's parents; for
    ``users.manager_id`` it is raw users plus this file's accepted rows), then upsert the
@@ -44,11 +45,11 @@ of an earlier load of the same file path are replaced by this load's.
 
 Row numbers
 -----------
-The reader keeps file order, so a row's position among the rows the CSV parser could split,
-plus the malformed lines before it, is its data row number; a malformed line's own number is
-DuckDB's record number minus the header. DuckDB skips blank lines without reading them as
-rows but counts them in its record numbers, so in a file with blank lines the numbers of
-malformed lines (only) run ahead by the blank lines before them.
+The staging read keeps file order, so a row's position among the rows the CSV parser could
+split, plus the malformed lines before it, is its data row number; a malformed line's own
+number is DuckDB's record number minus the header. DuckDB skips blank lines without reading
+them as rows but counts them in its record numbers, so in a file with blank lines the
+numbers run ahead by the blank lines before a malformed line (they stay unique).
 """
 
 from __future__ import annotations
@@ -195,6 +196,10 @@ def _ident(name: str) -> str:
 
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(_lit(word) for word in words)
 
 
 def _one_line(error: BaseException) -> str:
@@ -356,14 +361,11 @@ def _typed_sql(source: _Source, column: Column) -> str:
     if kind in ("id", "text"):
         return value
     if kind == "enum":
-        words = ", ".join(_lit(word) for word in column.enum)
-        return f"CASE WHEN lower({value}) IN ({words}) THEN lower({value}) END"
+        return f"CASE WHEN lower({value}) IN ({_words(column.enum)}) THEN lower({value}) END"
     if kind == "boolean":
-        true_words = ", ".join(_lit(word) for word in TRUE_WORDS)
-        false_words = ", ".join(_lit(word) for word in FALSE_WORDS)
         return (
-            f"CASE WHEN lower({value}) IN ({true_words}) THEN true "
-            f"WHEN lower({value}) IN ({false_words}) THEN false END"
+            f"CASE WHEN lower({value}) IN ({_words(TRUE_WORDS)}) THEN true "
+            f"WHEN lower({value}) IN ({_words(FALSE_WORDS)}) THEN false END"
         )
     if kind == "number":
         return (
@@ -396,7 +398,8 @@ def _checks(table: Table) -> list[tuple[str, str]]:
     return checks
 
 
-def _reader_sql(source: _Source, rejects_table: str, rejects_scan: str) -> str:
+def _reader_sql(source: _Source, options: str = "") -> str:
+    """SELECT c0, c1, ... (every file column, in file order) from the file."""
     path = _lit(str(source.path))
     if source.fmt == "parquet":
         columns = ", ".join(f"{_ident(name)} AS c{i}" for i, name in enumerate(source.header))
@@ -405,8 +408,7 @@ def _reader_sql(source: _Source, rejects_table: str, rejects_scan: str) -> str:
     # No sniffing: the dialect is the contract's and the columns come from our header read.
     return (
         f"SELECT * FROM read_csv({path}, auto_detect = false, header = true, delim = ',', "
-        f"quote = '\"', escape = '\"', columns = {{{columns}}}, store_rejects = true, "
-        f"rejects_table = {_lit(rejects_table)}, rejects_scan = {_lit(rejects_scan)})"
+        f"quote = '\"', escape = '\"', columns = {{{columns}}}, {options})"
     )
 
 
@@ -453,9 +455,9 @@ def _create_raw_tables(load: _Load, replace: bool) -> None:
 
 
 def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> None:
-    """Read the file once into temp table _stage: the file's columns as read (c0, c1, ...,
-    kept for raw_values), each contract column typed (t_<column>, NULL when empty or bad)
-    and _fail, the first failing row-level check. Malformed lines go to _malformed."""
+    """Read the file into temp table _stage: the file's columns as read (c0, c1, ..., kept
+    for raw_values), each contract column typed (t_<column>, NULL when empty or bad) and
+    _fail, the first failing row-level check. Malformed CSV lines go to _malformed."""
     table = source.table
     cases = [
         f"WHEN v_{c.name} IS NULL THEN {code[('missing_required', c.name)]}"
@@ -473,42 +475,84 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
     typed = ", ".join(f"{_typed_sql(source, c)} AS t_{c.name}" for c in table.columns)
     file_columns = ", ".join(f"c{i}" for i in range(len(source.header)))
     typed_columns = ", ".join(f"t_{c.name}" for c in table.columns)
-    rejects_table, rejects_scan = f"_rejects_{table.name}", f"_rejects_scan_{table.name}"
-    reader = _reader_sql(source, rejects_table, rejects_scan)
-    # This statement alone needs file order (rowid = position in the file); the writes into
-    # raw run about twice as fast without it.
-    load.run("SET preserve_insertion_order = true")
-    try:
-        load.run(
-            f"CREATE OR REPLACE TEMP TABLE _stage AS "
-            f"SELECT {file_columns}, {typed_columns}, CAST({fail} AS SMALLINT) AS _fail "
-            f"FROM (SELECT *, {typed} FROM (SELECT *, {values} FROM ({reader})))"
-        )
-    except duckdb.Error as error:
-        raise LoadError(f"{source.name}: cannot read file: {_one_line(error)}") from error
-    finally:
-        with contextlib.suppress(duckdb.Error):
-            load.run("SET preserve_insertion_order = false")
 
-    # good_before: how many parsed rows precede the malformed line, to number parsed rows.
-    if source.fmt == "csv":
-        load.run(
-            "CREATE OR REPLACE TEMP TABLE _malformed AS "
-            "SELECT line - 1 AS row_number, "
-            "line - 1 - row_number() OVER (ORDER BY line) AS good_before, "
-            "row_number() OVER (ORDER BY line) AS seen, "
-            "json_object('_raw_line', trim(csv_line, chr(13) || chr(10)), '_error', error_type) "
-            "AS raw_values "
-            "FROM (SELECT line, arg_min(csv_line, error_type) AS csv_line, "
-            f"min(error_type)::VARCHAR AS error_type FROM {rejects_table} GROUP BY line)"
-        )
-        load.run(f"DROP TABLE IF EXISTS {rejects_table}")
-        load.run(f"DROP TABLE IF EXISTS {rejects_scan}")
-    else:
+    def read(sql: str) -> int:
+        try:
+            return load.count(sql)
+        except duckdb.Error as error:
+            raise LoadError(f"{source.name}: cannot read file: {_one_line(error)}") from error
+
+    def create_stage(reader_options: str) -> int:
+        reader = _reader_sql(source, reader_options)
+        # rowid must be the position in the file, so this statement keeps insertion order
+        # and may not contain a join: DuckDB would turn an IN list of 5+ constants into one
+        # (in_clause rewrite), and a join may reorder rows. Writes into raw run about twice
+        # as fast without insertion order, so both settings apply to this statement only.
+        load.run("SET preserve_insertion_order = true")
+        load.run("SET disabled_optimizers = 'in_clause'")
+        try:
+            read(
+                f"CREATE OR REPLACE TEMP TABLE _stage AS "
+                f"SELECT {file_columns}, {typed_columns}, CAST({fail} AS SMALLINT) AS _fail "
+                f"FROM (SELECT *, {typed} FROM (SELECT *, {values} FROM ({reader})))"
+            )
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                load.run("SET preserve_insertion_order = false")
+                load.run("RESET disabled_optimizers")
+        return load.count("SELECT count(*) FROM _stage")
+
+    if source.fmt == "parquet":
+        create_stage("")
         load.run(
             "CREATE OR REPLACE TEMP TABLE _malformed (row_number BIGINT, good_before BIGINT, "
             "seen BIGINT, raw_values VARCHAR)"
         )
+        return
+
+    # DuckDB 2.0.1's reject tables are not complete on their own: read in parallel, a file
+    # with many bad lines loses whole chunks (rows and rejects); read serially, an
+    # unterminated quote at the end of the file is dropped without a reject. So the stage
+    # is read in parallel, a serial pass that only counts records its rejects too, the stage
+    # is re-read serially if the two row counts differ, and a malformed line is one that
+    # either pass rejected.
+    names = [f"_rejects_{pass_}_{table.name}" for pass_ in ("parallel", "serial")]
+
+    def rejects(name: str) -> str:
+        return (
+            f"store_rejects = true, rejects_table = {_lit(name)}, "
+            f"rejects_scan = {_lit(name + '_scan')}"
+        )
+
+    staged = create_stage(rejects(names[0]))
+    # Every column is counted: DuckDB checks the encoding of the columns it materialises only.
+    counts = ", ".join(f"count(c{i})" for i in range(len(source.header)))
+    serial = _reader_sql(source, rejects(names[1]) + ", parallel = false")
+    expected = read(f"SELECT count(*), {counts} FROM ({serial})")
+    if staged != expected:
+        staged = create_stage("ignore_errors = true, parallel = false")
+        if staged != expected:
+            raise RuntimeError(
+                f"{source.name}: DuckDB's CSV reader returned {staged} rows in one pass and "
+                f"{expected} in another; refusing to load an inconsistent read"
+            )
+    # good_before: how many parsed rows precede the malformed line, to number parsed rows.
+    errors = " UNION ALL ".join(
+        f"SELECT line, csv_line, error_type::VARCHAR AS error_type FROM {name}" for name in names
+    )
+    load.run(
+        "CREATE OR REPLACE TEMP TABLE _malformed AS "
+        "SELECT line - 1 AS row_number, "
+        "line - 1 - row_number() OVER (ORDER BY line) AS good_before, "
+        "row_number() OVER (ORDER BY line) AS seen, "
+        "json_object('_raw_line', trim(csv_line, chr(13) || chr(10)), '_error', error_type) "
+        "AS raw_values "
+        "FROM (SELECT line, arg_min(csv_line, error_type) AS csv_line, "
+        f"min(error_type) AS error_type FROM ({errors}) GROUP BY line)"
+    )
+    for name in names:
+        load.run(f"DROP TABLE IF EXISTS {name}")
+        load.run(f"DROP TABLE IF EXISTS {name}_scan")
 
 
 def _flag_duplicates(load: _Load, table: Table, code: int) -> None:

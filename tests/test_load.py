@@ -737,3 +737,33 @@ def test_generated_dirty_extract_matches_its_manifest(tmp_path, warehouse, fmt):
         expected = {r: n for r, n in manifest["dirty_rows"][result.table].items() if n}
         assert counts.get(result.table, {}) == expected, result.table
         assert result.rejected == sum(expected.values())
+
+
+@pytest.mark.slow
+def test_large_file_keeps_every_row_and_numbers_rejects_in_file_order(tmp_path, warehouse):
+    """Big enough for DuckDB to read in parallel chunks: no row may be lost or reordered
+    (row numbers come from file order). Row i holds journey j<i>; every 11th row is short
+    (malformed), every 7th other one has a bad source."""
+    folder = write_extract(tmp_path / "in", journeys=None)
+    n = 500_000  # ~24 MB: both DuckDB problems the loader works around show up at this size
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"COPY (SELECT CASE WHEN i % 11 = 5 THEN 'j' || i || ',a1,2025-03-01' "
+            f"ELSE 'j' || i || ',a1,2025-03-01 10:00:00,' || "
+            f"CASE WHEN i % 7 = 3 THEN 'Bogus' ELSE 'chat' END || ',high,,emea,core' END "
+            f"FROM range(1, {n} + 1) AS r(i)) TO '{tmp_path / 'body.csv'}' "
+            f"(HEADER false, QUOTE '', DELIMITER '|')"
+        )
+    body = (tmp_path / "body.csv").read_bytes()
+    (folder / "journeys.csv").write_bytes(HEADERS["journeys"].encode() + b"\n" + body)
+
+    result = by_table(load_extracts(folder, warehouse, notice=quiet))["journeys"]
+    malformed = len([i for i in range(1, n + 1) if i % 11 == 5])
+    bad_source = len([i for i in range(1, n + 1) if i % 11 != 5 and i % 7 == 3])
+    assert (result.read, result.rejected) == (n, malformed + bad_source)
+    assert query(
+        warehouse,
+        "SELECT reason, count(*), count(*) FILTER (WHERE json_extract_string(raw_values, "
+        "'$.journey_id') = 'j' || row_number OR json_extract_string(raw_values, '$._raw_line') "
+        "LIKE 'j' || row_number || ',%') FROM raw.rejects GROUP BY ALL ORDER BY 1",
+    ) == [("bad_enum", bad_source, bad_source), ("malformed_row", malformed, malformed)]

@@ -91,8 +91,7 @@ assignments_until_as_of as (
 first_touch_stops as (
 
     select
-        policy_visits.policy_id,
-        policy_visits.stage_visit_id,
+        policy_visits.policy_visit_key,
         min(activities.occurred_at) as stop_condition_at
 
     from policy_visits
@@ -105,7 +104,7 @@ first_touch_stops as (
         on policies.policy_id = stop_kinds.policy_id
         and activities.activity_kind = stop_kinds.activity_kind
     where policy_visits.sla_type in ('first_touch', 'activity')
-    group by policy_visits.policy_id, policy_visits.stage_visit_id
+    group by policy_visits.policy_visit_key
 
 ),
 
@@ -114,8 +113,7 @@ first_touch_stops as (
 attempt_activities as (
 
     select
-        policy_visits.policy_id,
-        policy_visits.stage_visit_id,
+        policy_visits.policy_visit_key,
         policies.min_attempts,
         policies.min_channels,
         activities.activity_id,
@@ -123,7 +121,7 @@ attempt_activities as (
         activities.occurred_at,
         case
             when row_number() over (
-                partition by policy_visits.policy_id, policy_visits.stage_visit_id, activities.activity_type
+                partition by policy_visits.policy_visit_key, activities.activity_type
                 order by activities.occurred_at, activities.activity_id
             ) = 1 then 1
             else 0
@@ -149,12 +147,12 @@ attempt_running_totals as (
     select
         *,
         count(*) over (
-            partition by policy_id, stage_visit_id
+            partition by policy_visit_key
             order by occurred_at, activity_id
             rows between unbounded preceding and current row
         ) as attempts_so_far,
         sum(is_first_of_channel) over (
-            partition by policy_id, stage_visit_id
+            partition by policy_visit_key
             order by occurred_at, activity_id
             rows between unbounded preceding and current row
         ) as channels_so_far
@@ -166,14 +164,13 @@ attempt_running_totals as (
 attempt_stops as (
 
     select
-        policy_id,
-        stage_visit_id,
+        policy_visit_key,
         min(occurred_at) as stop_condition_at
 
     from attempt_running_totals
     where attempts_so_far >= min_attempts
         and channels_so_far >= min_channels
-    group by policy_id, stage_visit_id
+    group by policy_visit_key
 
 ),
 
@@ -212,8 +209,7 @@ assignment_roles as (
 first_role_assignments as (
 
     select
-        policy_visits.policy_id,
-        policy_visits.stage_visit_id,
+        policy_visits.policy_visit_key,
         min(assignment_roles.assigned_at) as first_assigned_at
 
     from policy_visits
@@ -224,15 +220,14 @@ first_role_assignments as (
         and assignment_roles.assigned_at >= policy_visits.entered_at
         and assignment_roles.role = policies.owner_role
     where policy_visits.sla_type = 'handoff'
-    group by policy_visits.policy_id, policy_visits.stage_visit_id
+    group by policy_visits.policy_visit_key
 
 ),
 
 handoff_stops as (
 
     select
-        policy_visits.policy_id,
-        policy_visits.stage_visit_id,
+        policy_visits.policy_visit_key,
         case
             when visit_owners.role = policies.owner_role then policy_visits.entered_at
             else first_role_assignments.first_assigned_at
@@ -244,8 +239,7 @@ handoff_stops as (
     left join users as visit_owners
         on policy_visits.owner_id = visit_owners.user_id
     left join first_role_assignments
-        on policy_visits.policy_id = first_role_assignments.policy_id
-        and policy_visits.stage_visit_id = first_role_assignments.stage_visit_id
+        on policy_visits.policy_visit_key = first_role_assignments.policy_visit_key
     where policy_visits.sla_type = 'handoff'
 
 ),
@@ -274,14 +268,11 @@ visit_clocks as (
 
     from policy_visits
     left join first_touch_stops
-        on policy_visits.policy_id = first_touch_stops.policy_id
-        and policy_visits.stage_visit_id = first_touch_stops.stage_visit_id
+        on policy_visits.policy_visit_key = first_touch_stops.policy_visit_key
     left join attempt_stops
-        on policy_visits.policy_id = attempt_stops.policy_id
-        and policy_visits.stage_visit_id = attempt_stops.stage_visit_id
+        on policy_visits.policy_visit_key = attempt_stops.policy_visit_key
     left join handoff_stops
-        on policy_visits.policy_id = handoff_stops.policy_id
-        and policy_visits.stage_visit_id = handoff_stops.stage_visit_id
+        on policy_visits.policy_visit_key = handoff_stops.policy_visit_key
     where policy_visits.sla_type in ('first_touch', 'activity', 'stage_exit', 'attempts', 'handoff')
 
 ),

@@ -34,40 +34,75 @@ breaches as (
 
 ),
 
-responses_after_breach as (
+effective_assignments as (
 
-    -- Assignments after the breach (and not after as_of): a move to another owner is a
-    -- reassignment; an assignment made with method 'escalation' is an escalation.
+    -- Of several assignments at one instant the highest assignment_id is the owner.
+    select *
+    from (
+        select
+            assignments.*,
+            row_number() over (
+                partition by journey_id, assigned_at
+                order by assignment_id desc
+            ) as same_instant_rank
+        from assignments
+    ) as ranked
+    where same_instant_rank = 1
+
+),
+
+reassignments_after_breach as (
+
+    -- The first owner change after the breach (and not after as_of).
     select
         breaches.clock_id,
-        min(
-            case when assignments.owner_id != coalesce(breaches.owner_id, '') then assignments.assigned_at end
-        ) as reassigned_at,
-        min(case when assignments.method = 'escalation' then assignments.assigned_at end) as escalated_at
+        effective_assignments.owner_id as reassigned_to_owner_id,
+        effective_assignments.assigned_at as reassigned_at,
+        row_number() over (
+            partition by breaches.clock_id
+            order by effective_assignments.assigned_at
+        ) as change_rank
+
+    from breaches
+    inner join effective_assignments
+        on breaches.journey_id = effective_assignments.journey_id
+        and effective_assignments.assigned_at >= breaches.breached_at
+        and effective_assignments.assigned_at <= breaches.as_of
+        and effective_assignments.owner_id != coalesce(breaches.owner_id, '')
+
+),
+
+escalations_after_breach as (
+
+    -- An assignment made with method 'escalation' after the breach is an escalation.
+    select
+        breaches.clock_id,
+        min(assignments.assigned_at) as escalated_at
 
     from breaches
     inner join assignments
         on breaches.journey_id = assignments.journey_id
         and assignments.assigned_at >= breaches.breached_at
         and assignments.assigned_at <= breaches.as_of
+        and assignments.method = 'escalation'
     group by breaches.clock_id
 
 ),
 
-reassignment_owners as (
+responses_after_breach as (
 
     select
-        responses_after_breach.clock_id,
-        max(assignments.owner_id) as reassigned_to_owner_id
+        breaches.clock_id,
+        reassignments_after_breach.reassigned_to_owner_id,
+        reassignments_after_breach.reassigned_at,
+        escalations_after_breach.escalated_at
 
-    from responses_after_breach
-    inner join breaches
-        on responses_after_breach.clock_id = breaches.clock_id
-    inner join assignments
-        on breaches.journey_id = assignments.journey_id
-        and assignments.assigned_at = responses_after_breach.reassigned_at
-        and assignments.owner_id != coalesce(breaches.owner_id, '')
-    group by responses_after_breach.clock_id
+    from breaches
+    left join reassignments_after_breach
+        on breaches.clock_id = reassignments_after_breach.clock_id
+        and reassignments_after_breach.change_rank = 1
+    left join escalations_after_breach
+        on breaches.clock_id = escalations_after_breach.clock_id
 
 ),
 
@@ -81,7 +116,7 @@ final as (
         breaches.trigger_id,
         breaches.owner_id,
         owners.manager_id as escalation_manager_id,
-        reassignment_owners.reassigned_to_owner_id,
+        responses_after_breach.reassigned_to_owner_id,
         breaches.sla_type,
         breaches.stage,
         owners.team as owner_team,
@@ -113,8 +148,6 @@ final as (
         on breaches.owner_id = owners.user_id
     left join responses_after_breach
         on breaches.clock_id = responses_after_breach.clock_id
-    left join reassignment_owners
-        on breaches.clock_id = reassignment_owners.clock_id
 
 )
 

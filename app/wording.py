@@ -1,0 +1,138 @@
+"""Numbers and policies in words, the way managers read them."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+
+UNIT_WORDS = {
+    "minutes": ("minute", "minutes"),
+    "hours": ("hour", "hours"),
+    "days": ("day", "days"),
+    "business_minutes": ("business minute", "business minutes"),
+    "business_hours": ("business hour", "business hours"),
+    "business_days": ("business day", "business days"),
+}
+
+VERDICT_WORDS = {
+    "effective": "Effective",
+    "harmful": "Harmful",
+    "no_measurable_effect": "No measurable effect",
+    "insufficient_data": "Insufficient data",
+}
+
+SECTION_WORDS = {"breach": "Breached", "at_risk": "At risk", "open": "Open"}
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def amount(value: float, unit: str) -> str:
+    """3 business days, 1 business hour, 30 business minutes."""
+    singular, plural = UNIT_WORDS.get(unit, (unit, unit))
+    number = f"{value:g}"
+    return f"{number} {singular if value == 1 else plural}"
+
+
+def words_list(text: object, conjunction: str = "or") -> str:
+    """'call|email|sms' → 'call, email or sms'."""
+    if is_missing(text) or not str(text).strip():
+        return ""
+    items = [item.strip().replace("_", " ") for item in str(text).split("|") if item.strip()]
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def commitment_in_words(policy: pd.Series | dict) -> str:
+    """The policy's promise built from its type, target and unit (the matrix's wording)."""
+    sla_type = policy["sla_type"]
+    within = f"within {amount(policy['target_value'], policy['target_unit'])}"
+    stops = words_list(policy.get("stop_activity_types"))
+    outcomes = words_list(policy.get("stop_outcomes"))
+    what = stops or "any activity"
+    if outcomes:
+        what = f"{what} ({outcomes})"
+    role = str(policy.get("owner_role") or "").upper() or "the right role"
+    if sla_type == "first_touch":
+        return f"First touch by {what} {within} of entry"
+    if sla_type == "activity":
+        return f"{what[0].upper()}{what[1:]} {within} of entry"
+    if sla_type == "stage_exit":
+        return f"Leave the stage {within} of entry"
+    if sla_type == "attempts":
+        return (
+            f"At least {int(policy['min_attempts'])} attempts over "
+            f"{int(policy['min_channels'])}+ channels {within} of entry"
+        )
+    if sla_type == "follow_up":
+        trigger = words_list(policy.get("trigger_activity_types"))
+        trigger_outcomes = words_list(policy.get("trigger_outcomes"))
+        if trigger_outcomes:
+            trigger = f"{trigger} ({trigger_outcomes})"
+        return f"Follow up by {what} {within} after every {trigger}"
+    if sla_type == "stall":
+        return (
+            f"No gap longer than {amount(policy['target_value'], policy['target_unit'])} "
+            "without a movement"
+        )
+    if sla_type == "handoff":
+        return f"An {role} owns the journey {within} of entry"
+    if sla_type == "before_term":
+        return (
+            f"Renewal motion starts at least "
+            f"{amount(policy['target_value'], policy['target_unit'])} before the term ends"
+        )
+    if sla_type == "signal_response":
+        return f"Respond by {what} {within} of a signal"
+    return f"{sla_type} {within}"
+
+
+def failure_in_words(failure_action: object) -> str:
+    """'escalate_to_manager|reassign' → 'escalate to manager, else reassign'."""
+    if is_missing(failure_action):
+        return ""
+    items = [item.strip().replace("_", " ") for item in str(failure_action).split("|")]
+    return ", else ".join(item for item in items if item)
+
+
+def duration_words(minutes: float, business: bool = True) -> str:
+    """Minutes left as '2 h 15 min left' / 'overdue 3 h' (business time unless told)."""
+    if is_missing(minutes):
+        return ""
+    kind = "business " if business else ""
+    size = abs(float(minutes))
+    if size < 60:
+        text = f"{size:.0f} {kind}min"
+    elif size < 48 * 60:
+        hours, rest = divmod(size, 60)
+        text = f"{hours:.0f} {kind}h {rest:.0f} min" if rest >= 1 else f"{hours:.0f} {kind}h"
+    else:
+        text = f"{size / 60:,.0f} {kind}h"
+    return f"overdue {text}" if minutes < 0 else f"{text} left"
+
+
+def month_label(month: date | pd.Timestamp) -> str:
+    return f"{pd.Timestamp(month):%b %Y}"
+
+
+def percent(value: object, digits: int = 1) -> str:
+    if is_missing(value):
+        return "—"
+    return f"{float(value):.{digits}%}"
+
+
+def points(value: object) -> str | None:
+    """A change in a rate as percentage points for st.metric's delta (None when unknown)."""
+    if is_missing(value) or math.isnan(float(value)):
+        return None
+    return f"{float(value) * 100:+.1f} pts"
+
+
+def days(value: object) -> str:
+    if is_missing(value):
+        return "—"
+    return f"{float(value):.1f} d"
