@@ -128,9 +128,11 @@ def _predicates(
     """SQL predicates (joined with ``and``) and their bound values for the sidebar filters.
 
     The keyword arguments name columns of the calling query — constants of this module, never
-    input. Filters not set add nothing, so an unfiltered page runs the plainest plan.
+    input. ``segment`` None with ``journey`` set filters segments through the journey (for
+    relations without a segment column). Territory always goes through the journey.
     ``moment`` is a timestamp column (kept when its day is in the range); ``month`` a
-    month-start date column (kept when the month touches the range).
+    month-start date column (kept when the month touches the range). Filters not set add
+    nothing, so an unfiltered page runs the plainest plan.
     """
     clauses: list[str] = []
     params: list = []
@@ -140,12 +142,18 @@ def _predicates(
     if team and filters.teams:
         clauses.append(f"list_contains(?::varchar[], {team})")
         params.append(list(filters.teams))
+    journey_clauses: list[str] = []
+    if journey and filters.segments and not segment:
+        journey_clauses.append("list_contains(?::varchar[], coalesce(segment, 'unknown'))")
+        params.append(list(filters.segments))
     if journey and filters.territories:
+        journey_clauses.append("list_contains(?::varchar[], coalesce(territory, 'unknown'))")
+        params.append(list(filters.territories))
+    if journey_clauses:
         clauses.append(
             f"{journey} in (select journey_id from {JOURNEY_TERRITORIES}"
-            " where list_contains(?::varchar[], coalesce(territory, 'unknown')))"
+            f" where {' and '.join(journey_clauses)})"
         )
-        params.append(list(filters.territories))
     if moment and filters.start_date:
         clauses.append(f"{moment} >= ?::date")
         params.append(filters.start_date)
@@ -165,13 +173,15 @@ def _predicates(
 
 
 def build_info() -> pd.Series:
-    """as_of of the build, the last load and the first month with data."""
+    """as_of of the build, the last load, the first month with data, the conversion window."""
     return query(
         """
         select
             (select max(as_of) from mart_data_quality) as as_of,
             (select max(loaded_at) from stg_loader__load_log) as last_loaded_at,
-            (select min(month_start_date) from mart_stage_funnel) as first_month_date
+            (select min(month_start_date) from mart_stage_funnel) as first_month_date,
+            (select max(conversion_window_days) from fct_visit_outcomes)
+                as conversion_window_days
         """
     ).iloc[0]
 
@@ -200,10 +210,76 @@ def filter_options() -> dict[str, list[str]]:
 # --- monthly review --------------------------------------------------------------------------
 
 
-def clock_months(filters: Filters) -> pd.DataFrame:
-    """Clocks per month × policy and per month × owner team (group_kind), counts only.
+_GOVERNANCE_LEVELS = {
+    # (segments filtered, teams filtered) -> the mart_governance_monthly rows that hold them
+    (False, False): "policy",
+    (True, False): "segment",
+    (False, True): "team",
+    (True, True): "segment_team",
+}
 
-    Visit counts are distinct clocked visits per row, as in mart_governance_monthly.
+
+def governance_months(filters: Filters) -> pd.DataFrame:
+    """Clock and clocked-visit counts per month × policy and per month × owner team.
+
+    group_kind 'policy' rows carry the mart's visit counts (each clocked visit once per
+    policy); 'team' rows carry clock counts only (team conversion comes from the visits,
+    visit_teams). Read from mart_governance_monthly: its roll-up rows answer every
+    segment/team filter (a segment's rows add up exactly; team rows add up clocks exactly).
+    The territory filter is not in the mart, so it reads fct_clock_outcomes instead.
+    """
+    if filters.territories:
+        return _governance_months_from_clocks(filters)
+    level = _GOVERNANCE_LEVELS[(bool(filters.segments), bool(filters.teams))]
+    team_level = "segment_team" if filters.segments else "team"
+    where, params = _predicates(
+        filters, segment="segment", team="team", month="month_start_date"
+    )
+    counts = """
+            sum(clocks) as clocks,
+            sum(met_clocks) as met_clocks,
+            sum(breached_clocks) as breached_clocks,
+            sum(open_clocks) as open_clocks,
+            sum(cancelled_clocks) as cancelled_clocks
+    """
+    return query(
+        f"""
+        select
+            month_start_date,
+            'policy' as group_kind,
+            policy_id as group_name,
+            {counts},
+            sum(clocked_visits) as clocked_visits,
+            sum(immature_visits) as immature_visits,
+            sum(conversion_base_visits) as conversion_base_visits,
+            sum(converted_visits) as converted_visits
+        from mart_governance_monthly
+        where rollup_level = ? and {where}
+        group by month_start_date, policy_id
+        union all
+        select
+            month_start_date,
+            'team' as group_kind,
+            team as group_name,
+            {counts},
+            null as clocked_visits,
+            null as immature_visits,
+            null as conversion_base_visits,
+            null as converted_visits
+        from mart_governance_monthly
+        where rollup_level = ? and {where}
+        group by month_start_date, team
+        order by month_start_date, group_kind, group_name
+        """,
+        [level, *params, team_level, *params],
+    )
+
+
+def _governance_months_from_clocks(filters: Filters) -> pd.DataFrame:
+    """governance_months from the clocks, for filters the mart cannot answer (territory).
+
+    Slower: each clocked visit is counted once per policy (as the mart does) by grouping
+    the clocks by visit first.
     """
     where, params = _predicates(
         filters,
@@ -214,27 +290,67 @@ def clock_months(filters: Filters) -> pd.DataFrame:
     )
     return query(
         f"""
+        with clocks as (
+            select
+                started_month_date,
+                policy_id,
+                owner_team,
+                stage_visit_id,
+                status,
+                is_mature,
+                is_converted
+            from fct_clock_outcomes
+            where {where}
+        ),
+
+        policy_visits as (
+            select
+                started_month_date,
+                policy_id,
+                stage_visit_id,
+                count(*) as clocks,
+                count(*) filter (where status = 'met') as met_clocks,
+                count(*) filter (where status = 'breached') as breached_clocks,
+                count(*) filter (where status = 'open') as open_clocks,
+                count(*) filter (where status = 'cancelled') as cancelled_clocks,
+                bool_or(not is_mature) as is_immature,
+                bool_or(is_converted is not null) as is_conversion_base,
+                bool_or(is_converted) as is_converted
+            from clocks
+            group by started_month_date, policy_id, stage_visit_id
+        )
+
         select
             started_month_date as month_start_date,
-            case when grouping(policy_id) = 0 then 'policy' else 'team' end as group_kind,
-            coalesce(policy_id, owner_team) as group_name,
+            'policy' as group_kind,
+            policy_id as group_name,
+            sum(clocks) as clocks,
+            sum(met_clocks) as met_clocks,
+            sum(breached_clocks) as breached_clocks,
+            sum(open_clocks) as open_clocks,
+            sum(cancelled_clocks) as cancelled_clocks,
+            count(stage_visit_id) as clocked_visits,
+            count(stage_visit_id) filter (where is_immature) as immature_visits,
+            count(stage_visit_id) filter (where is_conversion_base) as conversion_base_visits,
+            count(stage_visit_id) filter (where is_converted) as converted_visits
+        from policy_visits
+        group by started_month_date, policy_id
+        union all
+        select
+            started_month_date as month_start_date,
+            'team' as group_kind,
+            owner_team as group_name,
             count(*) as clocks,
             count(*) filter (where status = 'met') as met_clocks,
             count(*) filter (where status = 'breached') as breached_clocks,
             count(*) filter (where status = 'open') as open_clocks,
             count(*) filter (where status = 'cancelled') as cancelled_clocks,
-            count(distinct stage_visit_id) as clocked_visits,
-            count(distinct stage_visit_id) filter (where not is_mature) as immature_visits,
-            count(distinct stage_visit_id) filter (
-                where is_converted is not null
-            ) as conversion_base_visits,
-            count(distinct stage_visit_id) filter (where is_converted) as converted_visits
-        from fct_clock_outcomes
-        where {where}
-        group by grouping sets (
-            (started_month_date, policy_id),
-            (started_month_date, owner_team)
-        )
+            null as clocked_visits,
+            null as immature_visits,
+            null as conversion_base_visits,
+            null as converted_visits
+        from clocks
+        group by started_month_date, owner_team
         order by month_start_date, group_kind, group_name
         """,
         params,
@@ -242,10 +358,10 @@ def clock_months(filters: Filters) -> pd.DataFrame:
 
 
 def visit_months(filters: Filters) -> pd.DataFrame:
-    """Funnel visits per entry month × stage, plus an all-stages row (stage = 'all').
+    """Funnel visits per entry month: entries, immature, conversion base and converted.
 
-    The same measures as mart_stage_funnel (conversion to any later stage, mature visits
-    only; velocity over visits that progressed), computed under the sidebar filters.
+    Conversion as in mart_stage_funnel (to any later funnel stage within the window, mature
+    visits only), summed over the funnel stages, under the sidebar filters.
     """
     where, params = _predicates(
         filters,
@@ -258,7 +374,37 @@ def visit_months(filters: Filters) -> pd.DataFrame:
         f"""
         select
             entered_month_date as month_start_date,
-            coalesce(stage, 'all') as stage,
+            count(*) as entries,
+            count(*) filter (where not is_mature) as immature_entries,
+            count(*) filter (where is_converted is not null) as conversion_base_entries,
+            count(*) filter (where is_converted) as converted_entries,
+            count(*) filter (where is_progressed) as progressed_entries
+        from fct_visit_outcomes
+        where not is_closing and {where}
+        group by entered_month_date
+        order by month_start_date
+        """,
+        params,
+    )
+
+
+def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
+    """Funnel visits entered in the given months, per month × stage (group_kind 'stage'),
+    per month × visit owner team ('team') and per month ('all'): counts, conversion and
+    velocity (median / p75 days to a progressed exit, mart_stage_funnel's measures)."""
+    where, params = _predicates(
+        filters, segment="segment", team="owner_team", journey="journey_id"
+    )
+    return query(
+        f"""
+        select
+            entered_month_date as month_start_date,
+            case
+                when grouping(stage) = 0 then 'stage'
+                when grouping(owner_team) = 0 then 'team'
+                else 'all'
+            end as group_kind,
+            coalesce(stage, owner_team, 'all') as group_name,
             coalesce(min(funnel_order), 0) as funnel_order,
             count(*) as entries,
             count(*) filter (where not is_mature) as immature_entries,
@@ -272,11 +418,18 @@ def visit_months(filters: Filters) -> pd.DataFrame:
                 where is_progressed
             ) as p75_days_to_progress
         from fct_visit_outcomes
-        where not is_closing and {where}
-        group by grouping sets ((entered_month_date, stage), (entered_month_date))
-        order by month_start_date, funnel_order
+        where
+            not is_closing
+            and list_contains(?::date[], entered_month_date)
+            and {where}
+        group by grouping sets (
+            (entered_month_date, stage),
+            (entered_month_date, owner_team),
+            (entered_month_date)
+        )
+        order by month_start_date, group_kind, funnel_order, group_name
         """,
-        params,
+        [list(months), *params],
     )
 
 
@@ -329,29 +482,23 @@ def policies() -> pd.DataFrame:
 
 
 def policy_attainment(filters: Filters) -> pd.DataFrame:
-    """Per policy: clocks started in the date range by status, attainment and breach rate."""
-    where, params = _predicates(
-        filters, segment="segment", team="owner_team", journey="journey_id", moment="started_at"
+    """Per policy, over the months of the date range: clocks by status, attainment and
+    breach rate (sums of governance_months)."""
+    months = governance_months(filters)
+    totals = (
+        months[months["group_kind"] == "policy"]
+        .groupby("group_name", as_index=False)[
+            ["clocks", "met_clocks", "breached_clocks", "open_clocks", "cancelled_clocks"]
+        ]
+        .sum()
+        .rename(columns={"group_name": "policy_id"})
     )
-    return query(
-        f"""
-        select
-            policy_id,
-            count(*) as clocks,
-            count(*) filter (where status = 'met') as met_clocks,
-            count(*) filter (where status = 'breached') as breached_clocks,
-            count(*) filter (where status = 'open') as open_clocks,
-            count(*) filter (where status = 'cancelled') as cancelled_clocks,
-            count(*) filter (where status = 'met')
-                / nullif(count(*) filter (where status in ('met', 'breached')), 0)
-                as attainment,
-            count(*) filter (where status = 'breached') / count(*) as breach_rate
-        from fct_clock_outcomes
-        where {where}
-        group by policy_id
-        """,
-        params,
+    resolved = totals["met_clocks"] + totals["breached_clocks"]
+    totals["attainment"] = totals["met_clocks"] / resolved.where(resolved > 0)
+    totals["breach_rate"] = totals["breached_clocks"] / totals["clocks"].where(
+        totals["clocks"] > 0
     )
+    return totals
 
 
 def latest_kpis(filters: Filters) -> pd.DataFrame:
@@ -384,12 +531,6 @@ class QueueChoices:
 def _queue_where(filters: Filters, choices: QueueChoices) -> tuple[str, list]:
     where, params = _predicates(filters, team="queue.owner_team", journey="queue.journey_id")
     clauses = [where]
-    if filters.segments:
-        clauses.append(
-            "queue.clock_id in (select clock_id from fct_clock_outcomes"
-            " where list_contains(?::varchar[], segment))"
-        )
-        params.append(list(filters.segments))
     if choices.owners:
         clauses.append("list_contains(?::varchar[], coalesce(queue.owner_id, '(no owner)'))")
         params.append(list(choices.owners))
@@ -424,14 +565,24 @@ _QUEUE_COLUMNS = """
 """
 
 
-def queue_counts(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
+def queue_summary(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
+    """Items per queue section (group_kind 'section') and per owner ('owner', busiest
+    first) under all filters."""
     where, params = _queue_where(filters, choices)
     return query(
         f"""
-        select queue_section, count(*) as items
-        from mart_action_queue as queue
-        where {where}
-        group by queue_section
+        select
+            case when grouping(queue_section) = 0 then 'section' else 'owner' end as group_kind,
+            coalesce(queue_section, owner_key) as group_name,
+            coalesce(any_value(owner_name), '(no owner)') as owner_name,
+            count(*) as items
+        from (
+            select *, coalesce(owner_id, '(no owner)') as owner_key
+            from mart_action_queue as queue
+            where {where}
+        )
+        group by grouping sets ((queue_section), (owner_key))
+        order by group_kind, items desc, group_name
         """,
         params,
     )
@@ -466,24 +617,6 @@ def queue_all(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
     )
 
 
-def queue_owners(filters: Filters) -> pd.DataFrame:
-    """Owners with items in the queue under the sidebar filters, busiest first."""
-    where, params = _queue_where(filters, QueueChoices())
-    return query(
-        f"""
-        select
-            coalesce(queue.owner_id, '(no owner)') as owner_id,
-            coalesce(any_value(queue.owner_name), '(no owner)') as owner_name,
-            count(*) as items
-        from mart_action_queue as queue
-        where {where}
-        group by all
-        order by items desc, owner_id
-        """,
-        params,
-    )
-
-
 def queue_policies() -> list[str]:
     return (
         query("select distinct policy_id from mart_action_queue order by policy_id")["policy_id"]
@@ -494,135 +627,89 @@ def queue_policies() -> list[str]:
 
 # --- recycles --------------------------------------------------------------------------------
 
-_RECYCLES = """
-    recycles as (
-        select
-            recycles.*,
-            coalesce(visits.owner_team, 'unassigned') as owner_team,
-            visits.segment
-        from fct_recycles as recycles
-        left join fct_visit_outcomes as visits
-            on visits.stage_visit_id = recycles.stage_visit_id
-        where {where}
+def owner_teams() -> pd.DataFrame:
+    """Each owner's team (users.team as the visit facts carry it; 'unassigned' without)."""
+    return query(
+        """
+        select distinct owner_id, owner_team
+        from fct_visit_outcomes
+        where owner_id is not null
+        order by owner_id
+        """
     )
-"""
 
 
-def _recycles_cte(filters: Filters) -> tuple[str, list]:
+def _recycles_where(filters: Filters) -> tuple[str, list]:
+    """Sidebar filters on fct_recycles: segment and territory through the journey, team
+    through the owner's team, dates on recycled_at."""
     where, params = _predicates(
-        filters,
-        segment="visits.segment",
-        team="coalesce(visits.owner_team, 'unassigned')",
-        journey="recycles.journey_id",
-        moment="recycles.recycled_at",
+        filters, journey="recycles.journey_id", moment="recycles.recycled_at"
     )
-    return "with " + _RECYCLES.format(where=where), params
+    if filters.teams:
+        teams = owner_teams()
+        owners = teams.loc[teams["owner_team"].isin(filters.teams), "owner_id"].tolist()
+        clause = "list_contains(?::varchar[], recycles.owner_id)"
+        if "unassigned" in filters.teams:
+            clause = f"({clause} or recycles.owner_id is null)"
+        where = f"{where} and {clause}"
+        params.append(owners)
+    return where, params
 
 
-def recycle_totals(filters: Filters) -> pd.Series:
-    cte, params = _recycles_cte(filters)
+def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
+    """Recycles in one pass, as rows of several groupings (group_kind):
+
+    'all' (one row), 'reason' (per reason code; the pareto), 'track' (per nurture track;
+    re-entry and its conversion to SQL), 'owner' (per owner; validity of the codes) and
+    'bin' (per bin of bin_days days to re-entry; bin_start_days null for the recycles that
+    did not come back).
+    """
+    where, params = _recycles_where(filters)
     return query(
         f"""
-        {cte}
-        select
-            count(*) as recycles,
-            count(*) filter (where not has_valid_reason) as without_valid_reason,
-            count(*) filter (where is_re_entered) as re_entered,
-            count(*) filter (where re_entry_reached_sql) as reached_sql,
-            median(days_to_re_entry) as median_days_to_re_entry
-        from recycles
-        """,
-        params,
-    ).iloc[0]
-
-
-def recycle_reasons(filters: Filters) -> pd.DataFrame:
-    """Pareto of reason codes: count, share, cumulative share, validity."""
-    cte, params = _recycles_cte(filters)
-    return query(
-        f"""
-        {cte},
-        by_reason as (
+        with recycles as (
             select
-                coalesce(reason_code, '(missing)') as reason_code,
-                bool_or(has_valid_reason) as has_valid_reason,
-                any_value(nurture_track) as nurture_track,
-                count(*) as recycles
-            from recycles
-            group by 1
+                coalesce(recycles.reason_code, '(missing)') as reason_code,
+                coalesce(recycles.nurture_track, '(no valid code)') as nurture_track,
+                coalesce(recycles.owner_id, '(no owner)') as owner_id,
+                case
+                    when recycles.is_re_entered
+                        then floor(recycles.days_to_re_entry / ?) * ?
+                end as bin_start_days,
+                recycles.has_valid_reason,
+                recycles.is_re_entered,
+                recycles.re_entry_reached_sql,
+                recycles.days_to_re_entry
+            from fct_recycles as recycles
+            where {where}
         )
-        select
-            *,
-            recycles / sum(recycles) over () as share,
-            sum(recycles) over (order by recycles desc, reason_code rows unbounded preceding)
-                / sum(recycles) over () as cumulative_share
-        from by_reason
-        order by recycles desc, reason_code
-        """,
-        params,
-    )
 
-
-def recycle_validity(filters: Filters, by: str, limit: int = 25) -> pd.DataFrame:
-    """Share of recycles without a valid reason code per team (by='team') or owner."""
-    column = {"team": "owner_team", "owner": "coalesce(owner_id, '(no owner)')"}[by]
-    cte, params = _recycles_cte(filters)
-    return query(
-        f"""
-        {cte}
         select
-            {column} as name,
+            case
+                when grouping(reason_code) = 0 then 'reason'
+                when grouping(nurture_track) = 0 then 'track'
+                when grouping(owner_id) = 0 then 'owner'
+                when grouping(bin_start_days) = 0 then 'bin'
+                else 'all'
+            end as group_kind,
+            reason_code,
+            nurture_track,
+            owner_id,
+            bin_start_days,
+            bin_start_days + ? as bin_end_days,
+            bool_or(has_valid_reason) as has_valid_reason,
             count(*) as recycles,
             count(*) filter (where not has_valid_reason) as without_valid_reason,
-            count(*) filter (where not has_valid_reason) / count(*) as share_without_valid_reason
-        from recycles
-        group by 1
-        order by share_without_valid_reason desc, recycles desc, name
-        limit ?
-        """,
-        [*params, int(limit)],
-    )
-
-
-def re_entry_histogram(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
-    """Recycles that came back, by days to re-entry in bins of bin_days."""
-    cte, params = _recycles_cte(filters)
-    return query(
-        f"""
-        {cte}
-        select
-            floor(days_to_re_entry / ?) * ? as bin_start_days,
-            floor(days_to_re_entry / ?) * ? + ? as bin_end_days,
-            count(*) as re_entries
-        from recycles
-        where is_re_entered
-        group by all
-        order by bin_start_days
-        """,
-        [*params, bin_days, bin_days, bin_days, bin_days, bin_days],
-    )
-
-
-def re_entry_by_track(filters: Filters) -> pd.DataFrame:
-    """Per nurture track: recycles, how many came back and how many of those reached SQL."""
-    cte, params = _recycles_cte(filters)
-    return query(
-        f"""
-        {cte}
-        select
-            coalesce(nurture_track, '(no valid code)') as nurture_track,
-            count(*) as recycles,
             count(*) filter (where is_re_entered) as re_entered,
             count(*) filter (where re_entry_reached_sql) as reached_sql,
-            count(*) filter (where is_re_entered) / count(*) as re_entry_rate,
-            count(*) filter (where re_entry_reached_sql)
-                / nullif(count(*) filter (where is_re_entered), 0) as re_entry_conversion,
             median(days_to_re_entry) as median_days_to_re_entry
         from recycles
-        group by 1
-        order by recycles desc, nurture_track
+        group by grouping sets (
+            (reason_code), (nurture_track), (owner_id), (bin_start_days), ()
+        )
+        order by group_kind, recycles desc, reason_code, nurture_track, owner_id, bin_start_days
         """,
-        params,
+        [bin_days, bin_days, *params, bin_days],
     )
 
 

@@ -1,4 +1,4 @@
-"""journey-sla app: a router over the pages in app_pages/ (no logic here)."""
+"""journey-sla app: a router over the pages in app_pages/ plus the shared sidebar filters."""
 
 from __future__ import annotations
 
@@ -11,9 +11,29 @@ import streamlit as st
 # `streamlit run app/streamlit_app.py` or by AppTest.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import sidebar  # noqa: E402
+
 st.set_page_config(page_title="journey-sla", page_icon=":material/timer:", layout="wide")
 
-pages = [
-    st.Page("app_pages/data_health.py", title="Data health", icon=":material/health_and_safety:", default=True),
-]
-st.navigation(pages).run()
+pages = {
+    "Review": [
+        st.Page("app_pages/monthly_review.py", title="Monthly review",
+                icon=":material/insights:", default=True),
+        st.Page("app_pages/sla_matrix.py", title="SLA matrix", icon=":material/table_chart:"),
+        st.Page("app_pages/target_tuning.py", title="Target tuning", icon=":material/tune:"),
+    ],
+    "Act": [
+        st.Page("app_pages/due_next.py", title="Due next & breaches",
+                icon=":material/notification_important:"),
+        st.Page("app_pages/recycles.py", title="Recycles", icon=":material/recycling:"),
+        st.Page("app_pages/journey_explorer.py", title="Journey explorer",
+                icon=":material/timeline:"),
+    ],
+    "Data": [
+        st.Page("app_pages/data_health.py", title="Data health",
+                icon=":material/health_and_safety:"),
+    ],
+}  # fmt: skip
+page = st.navigation(pages)
+sidebar.render()
+page.run()

@@ -290,6 +290,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if type(error).__name__ in {"LoadError", "ContractError"}:
             print(f"journey-sla: {error}", file=sys.stderr)
             return EXIT_USER_ERROR
+        import duckdb
+
+        if isinstance(error, RuntimeError | duckdb.Error):
+            # Not the user's mistake, but still one line: the load or build rolled back.
+            print(f"journey-sla: {' '.join(str(error).split())}", file=sys.stderr)
+            return EXIT_FAILURE
         raise
     except KeyboardInterrupt:
         return 130

@@ -730,6 +730,7 @@ def load_extracts(
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     load_id = f"{loaded_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     results: list[TableResult] = []
+    committed = False
     try:
         try:
             connection = duckdb.connect(str(raw))
@@ -750,13 +751,14 @@ def load_extracts(
                             results.append(_load_table(load, source))
                         step(table.name)
                 load.run("COMMIT")
+                committed = True
             except BaseException:
                 with contextlib.suppress(duckdb.Error):
                     load.run("ROLLBACK")
                 raise
             load.run("CHECKPOINT")  # fold the WAL in, so dbt can attach one complete file
     except BaseException:
-        if not existed:
+        if not existed and not committed:
             for leftover in (raw, raw.with_name(raw.name + ".wal")):
                 leftover.unlink(missing_ok=True)
             for directory in new_dirs:

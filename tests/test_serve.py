@@ -32,9 +32,12 @@ def wait_for_health(url: str, process: subprocess.Popen, seconds: float) -> int:
 
 def test_run_generates_loads_builds_and_serves(tmp_path: Path, port: int) -> None:
     # The same command `make run` calls, in an empty folder, with a small demo size.
+    # Output goes to a file: dbt's log is larger than a pipe's buffer and would block the child.
+    log_path = tmp_path / "run.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "journey_sla", "run", "--journeys", "400", "--port", str(port)],
-        cwd=tmp_path, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=tmp_path, env=cli_env(), stdout=log, stderr=subprocess.STDOUT,
         text=True, start_new_session=True,
     )  # fmt: skip
     try:
@@ -46,8 +49,9 @@ def test_run_generates_loads_builds_and_serves(tmp_path: Path, port: int) -> Non
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            output, _ = process.communicate(timeout=20)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            output, _ = process.communicate()
-    assert f"http://127.0.0.1:{port}" in output
+            process.wait()
+        log.close()
+    assert f"http://127.0.0.1:{port}" in log_path.read_text()
