@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,7 +46,9 @@ def peak_memory_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_scale(journeys: int, workdir: Path, steps: Sequence[str], dbt_args: Sequence[str]) -> BenchResult:
+def run_scale(
+    journeys: int, workdir: Path, steps: Sequence[str], dbt_args: Sequence[str]
+) -> BenchResult:
     from journey_sla.build import build_warehouse
     from journey_sla.generate import generate
     from journey_sla.load import load_extracts
@@ -66,13 +68,15 @@ def run_scale(journeys: int, workdir: Path, steps: Sequence[str], dbt_args: Sequ
             lambda: load_extracts(extract, warehouse, replace=True, show_progress=True)
         )
     if "build" in steps:
-        build, result.seconds["build"] = timed(lambda: build_warehouse(warehouse, dbt_args=dbt_args))
+        build, result.seconds["build"] = timed(
+            lambda: build_warehouse(warehouse, dbt_args=dbt_args)
+        )
         result.model_seconds = build.node_seconds
     return result
 
 
 def markdown_report(results: Sequence[BenchResult], command: str) -> str:
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"### {when}",
         "",
@@ -83,6 +87,7 @@ def markdown_report(results: Sequence[BenchResult], command: str) -> str:
         "|---:|---:|---:|---:|---:|",
     ]
     for result in results:
+
         def cell(step: str) -> str:
             return f"{result.seconds[step]:.1f}" if step in result.seconds else "–"
 

@@ -13,10 +13,10 @@ import json
 import os
 import shutil
 import uuid
-from datetime import datetime, timezone
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -45,7 +45,7 @@ def normalize_as_of(text: str) -> str:
             f"--as-of {text!r} is not an ISO-8601 timestamp (e.g. 2025-10-31 23:59:59)"
         ) from error
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -72,7 +72,9 @@ def failing_rows(database: Path, results: list, limit: int = 3) -> str:
 
 
 def has_selection(dbt_args: Sequence[str]) -> bool:
-    return any(arg in {"-s", "--select", "-m", "--models", "--exclude", "--selector"} for arg in dbt_args)
+    return any(
+        arg in {"-s", "--select", "-m", "--models", "--exclude", "--selector"} for arg in dbt_args
+    )
 
 
 @contextmanager

@@ -54,10 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--journeys", type=int, required=True, help="number of journeys")
     gen.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    gen.add_argument("--start", type=_iso_date, default=date(2025, 1, 1), help="first day (default 2025-01-01)")
+    gen.add_argument(
+        "--start", type=_iso_date, default=date(2025, 1, 1), help="first day (default 2025-01-01)"
+    )
     gen.add_argument("--months", type=int, default=18, help="months of history (default 18)")
-    gen.add_argument("--dirty", type=float, default=0.0, help="share of bad rows to inject per table and reject kind (default 0)")
-    gen.add_argument("--format", choices=["csv", "parquet"], default="csv", help="file format (default csv)")
+    gen.add_argument(
+        "--dirty",
+        type=float,
+        default=0.0,
+        help="share of bad rows to inject per table and reject kind (default 0)",
+    )
+    gen.add_argument(
+        "--format", choices=["csv", "parquet"], default="csv", help="file format (default csv)"
+    )
     gen.add_argument("--out", required=True, help="output folder")
 
     load = sub.add_parser(
@@ -86,10 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="generate (if no DIR), load, build and start the app",
         description="One command from extracts to app. Without DIR, generates the demo data set.",
     )
-    run.add_argument("directory", nargs="?", help="folder of extracts (default: generate demo data)")
+    run.add_argument(
+        "directory", nargs="?", help="folder of extracts (default: generate demo data)"
+    )
     _add_db(run)
     run.add_argument("--port", type=int, default=8501, help="app port (default 8501)")
-    run.add_argument("--journeys", type=int, default=DEFAULT_DEMO_JOURNEYS, help="demo journeys when generating")
+    run.add_argument(
+        "--journeys", type=int, default=DEFAULT_DEMO_JOURNEYS, help="demo journeys when generating"
+    )
 
     bench = sub.add_parser(
         "bench",
@@ -98,13 +111,25 @@ def build_parser() -> argparse.ArgumentParser:
         "report (append it to BENCHMARKS.md with --write). Extra arguments go to dbt build.",
     )
     bench.add_argument(
-        "--journeys", type=int, nargs="+", default=[100_000, 1_000_000], help="scales (default 100000 1000000)"
+        "--journeys",
+        type=int,
+        nargs="+",
+        default=[100_000, 1_000_000],
+        help="scales (default 100000 1000000)",
     )
-    bench.add_argument("--workdir", default="data/bench", help="where extracts and warehouses go (default data/bench)")
     bench.add_argument(
-        "--steps", default="generate,load,build", help="comma list of generate, load, build (default all)"
+        "--workdir",
+        default="data/bench",
+        help="where extracts and warehouses go (default data/bench)",
     )
-    bench.add_argument("--write", metavar="FILE", help="append the report to FILE (e.g. BENCHMARKS.md)")
+    bench.add_argument(
+        "--steps",
+        default="generate,load,build",
+        help="comma list of generate, load, build (default all)",
+    )
+    bench.add_argument(
+        "--write", metavar="FILE", help="append the report to FILE (e.g. BENCHMARKS.md)"
+    )
 
     export = sub.add_parser(
         "export",
@@ -120,13 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
         "instant run `journey-sla build --as-of ...` first",
     )
     export.add_argument("--out", required=True, help="output folder")
-    export.add_argument("--format", choices=["csv", "parquet"], default="csv", help="file format (default csv)")
     export.add_argument(
-        "--window-hours", type=int, default=24,
+        "--format", choices=["csv", "parquet"], default="csv", help="file format (default csv)"
+    )
+    export.add_argument(
+        "--window-hours",
+        type=int,
+        default=24,
         help="due_next_tasks: open clocks turning at risk within this many hours (default 24)",
     )
 
-    app = sub.add_parser("app", help="start the Streamlit app", description="Serve the app on 127.0.0.1.")
+    app = sub.add_parser(
+        "app", help="start the Streamlit app", description="Serve the app on 127.0.0.1."
+    )
     _add_db(app)
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     return parser
@@ -156,10 +187,16 @@ def print_load_table(results) -> None:
 
     table = Table(title="Loaded extracts")
     for column in ("table", "file", "read", "loaded", "rejected"):
-        table.add_column(column, justify="right" if column in {"read", "loaded", "rejected"} else "left")
+        table.add_column(
+            column, justify="right" if column in {"read", "loaded", "rejected"} else "left"
+        )
     for result in results:
         table.add_row(
-            result.table, result.file or "-", f"{result.read:,}", f"{result.loaded:,}", f"{result.rejected:,}"
+            result.table,
+            result.file or "-",
+            f"{result.read:,}",
+            f"{result.loaded:,}",
+            f"{result.rejected:,}",
         )
     Console().print(table)
 
@@ -176,7 +213,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     if args.json:
         payload = {
             "tables": [
-                {"table": r.table, "read": r.read, "loaded": r.loaded, "rejected": r.rejected} for r in results
+                {"table": r.table, "read": r.read, "loaded": r.loaded, "rejected": r.rejected}
+                for r in results
             ]
         }
         print(json.dumps(payload))

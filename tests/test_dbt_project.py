@@ -24,7 +24,10 @@ def docs_target(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory)
     target = work / "target"
     result = run_dbt(
         ["docs", "generate", "--target-path", str(target), "--log-path", str(work / "logs")],
-        {"JOURNEY_SLA_BUILD_DB": str(copy), "JOURNEY_SLA_RAW_DB": str(raw_path_for(built_warehouse))},
+        {
+            "JOURNEY_SLA_BUILD_DB": str(copy),
+            "JOURNEY_SLA_RAW_DB": str(raw_path_for(built_warehouse)),
+        },
     )
     assert result.success, result.exception
     return target
@@ -46,7 +49,9 @@ def project_models(manifest: dict) -> list[dict]:
 def test_docs_generate_writes_a_catalog_with_every_mart(docs_target: Path, manifest: dict) -> None:
     catalog = json.loads((docs_target / "catalog.json").read_text())
     in_catalog = {node["metadata"]["name"] for node in catalog["nodes"].values()}
-    marts = {node["name"] for node in project_models(manifest) if "/marts/" in node["original_file_path"]}
+    marts = {
+        node["name"] for node in project_models(manifest) if "/marts/" in node["original_file_path"]
+    }
     assert marts, "no marts found"
     assert marts <= in_catalog
 
@@ -75,7 +80,9 @@ def test_every_built_column_is_described(manifest: dict, built_warehouse: Path) 
         if node["name"] not in actual:  # views over the raw file are checked by their sources
             continue
         documented = {
-            name for name, column in node["columns"].items() if column.get("description", "").strip()
+            name
+            for name, column in node["columns"].items()
+            if column.get("description", "").strip()
         }
         undocumented = actual[node["name"]] - documented
         if undocumented:

@@ -35,18 +35,19 @@ if not months:
 
 last_complete = stats.last_complete_month(as_of.to_pydatetime())
 default_month = max((m for m in months if m <= last_complete), default=months[-1])
-options = [m.isoformat() for m in reversed(months)]
+# Options are the labels themselves ("May 2026"), so a shared link reads ?month=May+2026.
+by_label = {wording.month_label(m): m for m in reversed(months)}
 picked = st.selectbox(
     "Month",
-    options,
-    index=options.index(default_month.isoformat()),
-    format_func=lambda text: wording.month_label(date.fromisoformat(text))
-    + (" (in progress)" if date.fromisoformat(text) > last_complete else ""),
+    list(by_label),
+    index=list(by_label).index(wording.month_label(default_month)),
     key="month",
     bind="query-params",
     help="Defaults to the last complete month before as_of.",
 )
-month = date.fromisoformat(picked)
+month = by_label[picked]
+if month > last_complete:
+    st.caption(f"{picked} is still in progress at as_of ({as_of:%Y-%m-%d %H:%M} UTC).")
 previous = stats.add_months(month, -1)
 
 policy_rows = governance[governance["group_kind"] == "policy"].copy()

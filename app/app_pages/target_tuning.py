@@ -24,12 +24,9 @@ if policies.empty:
     st.stop()
 descriptions = dict(zip(policies["policy_id"], policies["description"], strict=True))
 policy_id = st.selectbox(
-    "Policy",
-    policies["policy_id"].tolist(),
-    format_func=lambda policy: f"{policy} — {descriptions.get(policy) or ''}",
-    key="policy",
-    bind="query-params",
+    "Policy", policies["policy_id"].tolist(), key="policy", bind="query-params"
 )
+st.caption(descriptions.get(policy_id) or "")
 tuning = data.tuning(policy_id)
 first = tuning.iloc[0]
 current = tuning[tuning["is_current_target"]]
