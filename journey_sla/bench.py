@@ -87,14 +87,12 @@ def markdown_report(results: Sequence[BenchResult], command: str) -> str:
         "|---:|---:|---:|---:|---:|",
     ]
     for result in results:
-
-        def cell(step: str) -> str:
-            return f"{result.seconds[step]:.1f}" if step in result.seconds else "–"
-
+        cells = [
+            f"{result.seconds[step]:.1f}" if step in result.seconds else "–"
+            for step in ("generate", "load", "build")
+        ]
         rows = f"{sum(result.rows.values()):,}" if result.rows else "–"
-        lines.append(
-            f"| {result.journeys:,} | {cell('generate')} | {cell('load')} | {cell('build')} | {rows} |"
-        )
+        lines.append(f"| {result.journeys:,} | {' | '.join(cells)} | {rows} |")
     for result in results:
         if not result.model_seconds:
             continue
