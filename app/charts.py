@@ -395,8 +395,9 @@ def tuning_curve(
         y=alt.Y("candidate_attainment:Q"),
         tooltip=[
             alt.Tooltip("bucket_label:N", title="Target"),
-            alt.Tooltip("candidate_attainment:Q", title="Attainment at this target",
-                        format=".1%"),  # fmt: skip
+            alt.Tooltip(
+                "candidate_attainment:Q", title="Attainment at this target", format=".1%"
+            ),  # fmt: skip
             alt.Tooltip("candidate_met_clocks:Q", title="Would be met", format=","),
             alt.Tooltip("candidate_breached_clocks:Q", title="Would be breached", format=","),
         ],
@@ -435,8 +436,11 @@ def journey_timeline(
     time_axis = alt.X("start:T", title="Time (UTC)", scale=alt.Scale(domain=domain))
     zoom = alt.selection_interval(name="zoom_time", bind="scales", encodings=["x"])
     bars = (
-        alt.Chart(visits.assign(lane=visits["stage"], start=visits["entered_at"],
-                                end=visits["shown_until_at"]))  # fmt: skip
+        alt.Chart(
+            visits.assign(
+                lane=visits["stage"], start=visits["entered_at"], end=visits["shown_until_at"]
+            )
+        )  # fmt: skip
         .mark_bar(height=14, color=BLUE, opacity=0.75, cornerRadius=2, clip=True)
         .encode(
             x=time_axis,
@@ -448,8 +452,9 @@ def journey_timeline(
                 alt.Tooltip("exited_at:T", title="Exited", format="%Y-%m-%d %H:%M"),
                 alt.Tooltip("exit_kind:N", title="Exit"),
                 alt.Tooltip("owner_id:N", title="Owner"),
-                alt.Tooltip("business_minutes_in_stage:Q", title="Business minutes",
-                            format=",.0f"),  # fmt: skip
+                alt.Tooltip(
+                    "business_minutes_in_stage:Q", title="Business minutes", format=",.0f"
+                ),  # fmt: skip
             ],
         )
     )
@@ -491,7 +496,4 @@ def journey_timeline(
         .mark_point(shape="diamond", filled=True, size=110, color=RED, clip=True)
         .encode(x=time_axis, y=y, tooltip=clock_tooltip)
     )
-    return (
-        alt.layer(rules, bars.add_params(zoom), ticks, dots)
-        .properties(height=alt.Step(30))
-    )
+    return alt.layer(rules, bars.add_params(zoom), ticks, dots).properties(height=alt.Step(30))

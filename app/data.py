@@ -232,9 +232,7 @@ def governance_months(filters: Filters) -> pd.DataFrame:
         return _governance_months_from_clocks(filters)
     level = _GOVERNANCE_LEVELS[(bool(filters.segments), bool(filters.teams))]
     team_level = "segment_team" if filters.segments else "team"
-    where, params = _predicates(
-        filters, segment="segment", team="team", month="month_start_date"
-    )
+    where, params = _predicates(filters, segment="segment", team="team", month="month_start_date")
     counts = """
             sum(clocks) as clocks,
             sum(met_clocks) as met_clocks,
@@ -392,9 +390,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
     """Funnel visits entered in the given months, per month × stage (group_kind 'stage'),
     per month × visit owner team ('team') and per month ('all'): counts, conversion and
     velocity (median / p75 days to a progressed exit, mart_stage_funnel's measures)."""
-    where, params = _predicates(
-        filters, segment="segment", team="owner_team", journey="journey_id"
-    )
+    where, params = _predicates(filters, segment="segment", team="owner_team", journey="journey_id")
     return query(
         f"""
         select
@@ -495,9 +491,7 @@ def policy_attainment(filters: Filters) -> pd.DataFrame:
     )
     resolved = totals["met_clocks"] + totals["breached_clocks"]
     totals["attainment"] = totals["met_clocks"] / resolved.where(resolved > 0)
-    totals["breach_rate"] = totals["breached_clocks"] / totals["clocks"].where(
-        totals["clocks"] > 0
-    )
+    totals["breach_rate"] = totals["breached_clocks"] / totals["clocks"].where(totals["clocks"] > 0)
     return totals
 
 
@@ -626,6 +620,7 @@ def queue_policies() -> list[str]:
 
 
 # --- recycles --------------------------------------------------------------------------------
+
 
 def owner_teams() -> pd.DataFrame:
     """Each owner's team (users.team as the visit facts carry it; 'unassigned' without)."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import data
 import pandas as pd
 import streamlit as st
-
-import data
 
 # What a page needs before it can draw anything; checked once per warehouse file.
 REQUIRED_TABLES = (

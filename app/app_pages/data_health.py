@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
-
 import charts
 import data
+import pandas as pd
+import streamlit as st
 import ui
 
 info = ui.require_warehouse()

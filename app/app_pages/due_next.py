@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
-
 import data
+import pandas as pd
 import sidebar
+import streamlit as st
 import ui
 import wording
 

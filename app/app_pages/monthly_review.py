@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
-import streamlit as st
-
 import charts
 import data
+import pandas as pd
 import review_download
 import sidebar
 import stats
+import streamlit as st
 import ui
 import wording
 
@@ -59,7 +58,9 @@ visit_months = visit_months.assign(month=pd.to_datetime(visit_months["month_star
 
 def clock_totals(of: date) -> pd.Series:
     rows = policy_rows[policy_rows["month"] == of]
-    return rows[["clocks", "met_clocks", "breached_clocks", "open_clocks", "cancelled_clocks"]].sum()
+    return rows[
+        ["clocks", "met_clocks", "breached_clocks", "open_clocks", "cancelled_clocks"]
+    ].sum()
 
 
 def visit_totals(of: date) -> pd.Series:
@@ -135,7 +136,8 @@ tiles[1].metric(
     help="Breached ÷ all clocks started in the month (open and cancelled included).",
 )
 tiles[2].metric(
-    "Conversion" if conversion_month == month
+    "Conversion"
+    if conversion_month == month
     else f"Conversion · {wording.month_label(conversion_month)}",
     wording.percent(conversion),
     wording.points(
@@ -245,9 +247,7 @@ else:
         if shown.empty:
             st.info("No team has both resolved clocks and mature visits in this month.")
         else:
-            st.altair_chart(
-                charts.attainment_vs_conversion(shown, "team", "Team"), width="stretch"
-            )
+            st.altair_chart(charts.attainment_vs_conversion(shown, "team", "Team"), width="stretch")
     st.caption(
         "Point size = clocks started (see the tooltip); whiskers = 95 % Wilson intervals. "
         "Click a legend entry to highlight it. Per policy, "
@@ -256,9 +256,11 @@ else:
 
 # --- trends ----------------------------------------------------------------------------------
 st.subheader("Over the months")
-by_month = policy_rows.groupby("month_start_date")[
-    ["clocks", "met_clocks", "breached_clocks"]
-].sum().reset_index()
+by_month = (
+    policy_rows.groupby("month_start_date")[["clocks", "met_clocks", "breached_clocks"]]
+    .sum()
+    .reset_index()
+)
 resolved = by_month["met_clocks"] + by_month["breached_clocks"]
 attainment_low, attainment_high = stats.wilson_interval(by_month["met_clocks"], resolved)
 breach_low, breach_high = stats.wilson_interval(by_month["breached_clocks"], by_month["clocks"])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
-
 import charts
 import data
+import pandas as pd
 import sidebar
+import streamlit as st
 import ui
 import wording
 
@@ -39,8 +38,9 @@ tiles[2].metric(
 )
 tiles[3].metric(
     "Re-entry conversion",
-    wording.percent(overall["reached_sql"] / overall["re_entered"] if overall["re_entered"]
-                    else None),  # fmt: skip
+    wording.percent(
+        overall["reached_sql"] / overall["re_entered"] if overall["re_entered"] else None
+    ),  # fmt: skip
     help="Of the re-entries, the share that reached SQL or a later stage.",
 )
 
@@ -58,9 +58,7 @@ st.altair_chart(charts.reason_pareto(reasons), width="stretch")
 
 # --- validity by team and owner --------------------------------------------------------------
 st.subheader("Recycles without a valid reason code")
-owners = summary[summary["group_kind"] == "owner"][
-    ["owner_id", "recycles", "without_valid_reason"]
-]
+owners = summary[summary["group_kind"] == "owner"][["owner_id", "recycles", "without_valid_reason"]]
 teams = owners.merge(data.owner_teams(), on="owner_id", how="left")
 teams["owner_team"] = teams["owner_team"].fillna("unassigned")
 by_team = teams.groupby("owner_team", as_index=False)[["recycles", "without_valid_reason"]].sum()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
-
 import charts
 import data
+import pandas as pd
 import sidebar
 import stats
+import streamlit as st
 import ui
 import wording
 
@@ -55,7 +54,8 @@ tiles[1].metric(
     f"Attainment at {chosen_label.removeprefix('<= ')}",
     wording.percent(chosen["candidate_attainment"]),
     wording.points(
-        None if pd.isna(chosen["candidate_attainment"]) or pd.isna(actual)
+        None
+        if pd.isna(chosen["candidate_attainment"]) or pd.isna(actual)
         else chosen["candidate_attainment"] - actual
     ),  # fmt: skip
     help=f"{int(chosen['candidate_met_clocks']):,} clocks would be met and "
