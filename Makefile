@@ -23,6 +23,7 @@ run: install
 	$(BIN)/journey-sla run $(DATA) --port $(PORT)
 
 test: install
+	scripts/install_browser.sh
 	$(BIN)/python -m pytest
 
 lint: install

@@ -9,5 +9,8 @@ if [ "$(id -u)" != "0" ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends chromium >/dev/null
+echo "install_browser: installing Debian's chromium for the browser test" >&2
+if ! { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; then
+  echo "install_browser: could not install chromium; browser tests will be skipped" >&2
+fi
+exit 0
