@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DATA ?=
 PORT ?= 8501
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-app clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lint: install
 
 bench: install
 	$(BIN)/journey-sla bench
+
+bench-app: install
+	$(BIN)/python scripts/bench_app.py --db $(or $(DB),data/warehouse.duckdb)
 
 clean:
 	rm -rf target logs data test-artifacts .pytest_cache

@@ -245,7 +245,7 @@ def reason_pareto(reasons: pd.DataFrame) -> alt.LayerChart:
     """Recycles per reason code, most frequent first, invalid codes in red, with the
     cumulative share as a line on its own axis."""
     order = reasons["reason_code"].tolist()
-    x = alt.X("reason_code:N", title="Reason code", sort=order, axis=alt.Axis(labelAngle=-30))
+    x = alt.X("reason_code:N", title="Reason code", sort=order, axis=alt.Axis(labelAngle=-45))
     bars = (
         alt.Chart(reasons)
         .mark_bar()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -180,7 +180,7 @@ def build_info() -> pd.Series:
             (select max(as_of) from mart_data_quality) as as_of,
             (select max(loaded_at) from stg_loader__load_log) as last_loaded_at,
             (select min(month_start_date) from mart_stage_funnel) as first_month_date,
-            (select max(conversion_window_days) from fct_visit_outcomes)
+            (select conversion_window_days from fct_visit_outcomes limit 1)
                 as conversion_window_days
         """
     ).iloc[0]
@@ -359,8 +359,27 @@ def visit_months(filters: Filters) -> pd.DataFrame:
     """Funnel visits per entry month: entries, immature, conversion base and converted.
 
     Conversion as in mart_stage_funnel (to any later funnel stage within the window, mature
-    visits only), summed over the funnel stages, under the sidebar filters.
+    visits only), summed over the funnel stages, under the sidebar filters. Without segment,
+    team or territory filters the funnel mart itself answers (same numbers, far fewer rows).
     """
+    if not (filters.segments or filters.teams or filters.territories):
+        where, params = _predicates(filters, month="month_start_date")
+        return query(
+            f"""
+            select
+                month_start_date,
+                sum(entries) as entries,
+                sum(immature_entries) as immature_entries,
+                sum(conversion_base_entries) as conversion_base_entries,
+                sum(converted_entries) as converted_entries,
+                sum(progressed_entries) as progressed_entries
+            from mart_stage_funnel
+            where {where}
+            group by month_start_date
+            order by month_start_date
+            """,
+            params,
+        )
     where, params = _predicates(
         filters,
         segment="segment",
@@ -416,6 +435,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
         from fct_visit_outcomes
         where
             not is_closing
+            and entered_month_date between ? and ?
             and list_contains(?::date[], entered_month_date)
             and {where}
         group by grouping sets (
@@ -425,7 +445,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
         )
         order by month_start_date, group_kind, funnel_order, group_name
         """,
-        [list(months), *params],
+        [min(months), max(months), list(months), *params],
     )
 
 
@@ -708,6 +728,17 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
     )
 
 
+def reason_codes() -> pd.DataFrame:
+    """The reason-code list (seed) recycles are checked against."""
+    return query(
+        """
+        select reason_code, label, applies_to, nurture_track, re_entry_trigger, is_active
+        from reason_codes
+        order by is_active desc, applies_to, reason_code
+        """
+    )
+
+
 # --- target tuning ---------------------------------------------------------------------------
 
 
@@ -925,10 +956,3 @@ def data_quality() -> pd.DataFrame:
         order by is_passing, check_order, finding_count desc, table_name, detail
         """
     )
-
-
-def as_timestamp(value: object) -> datetime | None:
-    """A pandas/NumPy timestamp as a plain datetime (None for missing)."""
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).to_pydatetime()

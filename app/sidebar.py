@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import data
 import pandas as pd
 import streamlit as st
+
+import data
 
 FILTERS_KEY = "filters"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import data
 import pandas as pd
 import streamlit as st
+
+import data
 
 # What a page needs before it can draw anything; checked once per warehouse file.
 REQUIRED_TABLES = (
@@ -12,7 +13,7 @@ REQUIRED_TABLES = (
     "fct_visit_outcomes", "fct_clock_outcomes", "mart_governance_monthly",
     "mart_sla_effectiveness", "mart_target_tuning", "mart_stage_funnel", "mart_stage_kpis",
     "mart_action_queue", "mart_data_quality", "mart_raw_table_counts",
-    "stg_loader__rejects", "stg_loader__load_log", "sla_policies", "stages",
+    "stg_loader__rejects", "stg_loader__load_log", "sla_policies", "stages", "reason_codes",
     data.JOURNEY_TERRITORIES, "int_activities_until_as_of",
 )  # fmt: skip
 

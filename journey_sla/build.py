@@ -107,14 +107,14 @@ def release_dbt_duckdb() -> None:
         environment.close()
 
 
-def run_dbt(args: list[str], env: dict[str, str]):
+def run_dbt(args: list[str], env: dict[str, str], project_dir: Path = PROJECT_ROOT):
     """Invoke dbt in-process through its programmatic runner."""
     from dbt.cli.main import dbtRunner
 
     with _env(env):
         try:
             return dbtRunner().invoke(
-                [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+                [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
             )
         finally:
             release_dbt_duckdb()
@@ -131,6 +131,7 @@ def build_warehouse(
     as_of: str | None = None,
     dbt_args: Sequence[str] = (),
     command: str = "build",
+    project_dir: Path = PROJECT_ROOT,
 ) -> BuildResult:
     warehouse = Path(warehouse).resolve()
     variables = dbt_vars(as_of)
@@ -152,7 +153,7 @@ def build_warehouse(
             "JOURNEY_SLA_DB": str(warehouse),
         }
         args = [command, "--vars", json.dumps(variables), *dbt_args]
-        result = run_dbt(args, env)
+        result = run_dbt(args, env, project_dir)
         if result.exception is not None:
             summary = " ".join(str(result.exception).split())
             raise BuildError(f"dbt {command} could not run: {summary}")

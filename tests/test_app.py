@@ -393,6 +393,15 @@ def test_fact_path_agrees_with_the_mart(warehouse_env: Path) -> None:
             assert (left == right).all(), (extra, column)
 
 
+def test_visit_months_from_the_funnel_mart_and_from_the_visits_agree(warehouse_env: Path) -> None:
+    territories = tuple(data.filter_options()["territory"])
+    from_mart = data.visit_months(data.Filters())
+    from_visits = data.visit_months(data.Filters(territories=territories))
+    assert len(from_mart) == len(from_visits)
+    for column in ("entries", "immature_entries", "conversion_base_entries", "converted_entries"):
+        assert list(from_mart[column].astype(int)) == list(from_visits[column].astype(int))
+
+
 def test_visit_breakdown_matches_the_funnel_mart(warehouse_env: Path) -> None:
     month = date(2025, 6, 1)
     breakdown = data.visit_breakdown(data.Filters(), [month])

@@ -105,8 +105,12 @@ def settle(page, title: str) -> None:
     """Wait for the page's title and for Streamlit to finish running the script."""
     page.get_by_role("heading", name=title, level=1).wait_for(timeout=60_000)
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-              && document.querySelectorAll('[data-stale="true"]').length === 0""",
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.dataset.testScriptState === 'notRunning'
+                && !document.querySelector('[data-testid="stStatusWidget"]')
+                && document.querySelectorAll('[data-stale="true"]').length === 0;
+        }""",
         timeout=60_000,
     )
     # Charts draw after the script finishes; give Vega a moment.

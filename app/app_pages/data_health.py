@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import charts
-import data
 import pandas as pd
 import streamlit as st
+
+import charts
+import data
 import ui
 
 info = ui.require_warehouse()

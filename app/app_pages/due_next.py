@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import data
 import pandas as pd
-import sidebar
 import streamlit as st
+
+import data
+import sidebar
 import ui
 import wording
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 import charts
 import data
-import streamlit as st
 import ui
 
 ui.require_warehouse()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+import streamlit as st
+
 import charts
 import data
-import pandas as pd
 import review_download
 import sidebar
 import stats
-import streamlit as st
 import ui
 import wording
 
@@ -317,7 +318,9 @@ if stage_rows["median_days_to_progress"].notna().any():
     st.altair_chart(velocity_chart, width="stretch")
     st.caption(
         f"Bars: {wording.month_label(month)}; black ticks: {wording.month_label(previous)}. "
-        "Median days from entering the stage to moving to a later stage, over visits that did."
+        "Median days from entering the stage to moving to a later stage, over visits that did. "
+        "A recent month only counts the visits that have already moved on, so it looks faster "
+        "than it will once the slower ones move too."
     )
 else:
     st.info("No visit entered in this month has progressed yet.")

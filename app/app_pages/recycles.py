@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import streamlit as st
+
 import charts
 import data
-import pandas as pd
 import sidebar
-import streamlit as st
 import ui
 import wording
 
@@ -144,3 +145,18 @@ st.dataframe(
         ),
     },
 )
+
+with st.expander("Valid reason codes (seeds/reason_codes.csv)"):
+    st.dataframe(
+        data.reason_codes(),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "reason_code": "Code",
+            "label": "Meaning",
+            "applies_to": "Valid for",
+            "nurture_track": "Nurture track",
+            "re_entry_trigger": "What brings the journey back",
+            "is_active": "Active",
+        },
+    )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import streamlit as st
+
 import charts
 import data
-import pandas as pd
 import sidebar
 import stats
-import streamlit as st
 import ui
 import wording
 
@@ -38,6 +39,7 @@ chosen_label = st.select_slider(
     options=labels,
     value=current_label if current_label in labels else labels[0],
     key="target",
+    bind="query-params",
     help="Each choice is a bucket's upper bound. Stop times stay as they were; the attainment "
     "shows how many of the resolved clocks would have met that target.",
 )

@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- int_calendar_days takes one timezone per calendar; two would make its choice arbitrary.
 with
 

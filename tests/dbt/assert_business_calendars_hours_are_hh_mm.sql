@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- The models parse opening hours as 'HH:MM'; '9:00', '09:00:00' or '25:00' would be read
 -- wrongly or not at all. Only a closing time may be 24:00 (the end of the day).
 select

@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- Territories without a mapping fall back to the calendar `default`; without it their
 -- clocks would have no business time at all.
 select

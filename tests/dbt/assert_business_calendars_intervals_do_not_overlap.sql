@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- Overlapping (or duplicated) rows on one calendar and weekday would count the shared time
 -- twice in the cumulative open-seconds index.
 with

@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- An interval must have positive length within its day; one crossing midnight has to be
 -- split into two rows. Zero-padded 'HH:MM' strings compare in time order; malformed ones
 -- are reported by assert_business_calendars_hours_are_hh_mm.

@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- A timezone DuckDB does not know would fail every conversion of that calendar's hours
 -- (or, worse, silently fall back); fail with the offending seed rows instead.
 select

@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- Weekdays are ISO numbers; a 0 (Sunday in some conventions) or 8 would never match a date.
 select
     calendar_id,

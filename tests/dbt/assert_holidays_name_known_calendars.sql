@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- A holiday on a misspelt calendar would silently not close anything.
 select
     holidays.calendar_id,

@@ -1,3 +1,4 @@
+{{ config(store_failures=true) }}
 -- A territory mapped to a calendar that does not exist would have no business time at all.
 select
     territories.territory,
