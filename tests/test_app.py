@@ -517,9 +517,9 @@ def test_charts_build_valid_vega_lite(warehouse_env: Path) -> None:
         ),
     ]  # fmt: skip
     for chart in built:
-        spec = chart.to_dict()  # validates against the Vega-Lite schema
+        spec = chart.to_dict(validate=True)  # against the Vega-Lite schema
         assert "layer" in spec
-    assert "params" in str(built[0].to_dict())  # a named legend selection
+    assert "params" in str(built[0].to_dict(validate=True))  # a named legend selection
 
 
 def test_review_zip_holds_tables_and_charts(warehouse_env: Path) -> None:

@@ -182,6 +182,8 @@ st.caption(
 st.subheader("Attainment vs conversion")
 policy_table = pd.DataFrame()
 team_table = pd.DataFrame()
+# The charts drawn here go into the download too; build each once.
+download_charts = {}
 if cohort is None:
     st.info(
         f"No month up to {wording.month_label(month)} has mature visits yet: conversion is "
@@ -238,17 +240,18 @@ else:
         if shown.empty:
             st.info("No policy has both resolved clocks and mature visits in this month.")
         else:
-            st.altair_chart(
-                charts.attainment_vs_conversion(shown, "policy_id", "Policy", "stage"),
-                width="stretch",
-            )
+            policy_chart = charts.attainment_vs_conversion(shown, "policy_id", "Policy", "stage")
+            download_charts["attainment_vs_conversion_by_policy"] = policy_chart
+            st.altair_chart(policy_chart, width="stretch")
     with right:
         st.markdown(f"**Per team** · {wording.month_label(cohort)}")
         shown = team_table.dropna(subset=["attainment", "conversion_rate"])
         if shown.empty:
             st.info("No team has both resolved clocks and mature visits in this month.")
         else:
-            st.altair_chart(charts.attainment_vs_conversion(shown, "team", "Team"), width="stretch")
+            team_chart = charts.attainment_vs_conversion(shown, "team", "Team")
+            download_charts["attainment_vs_conversion_by_team"] = team_chart
+            st.altair_chart(team_chart, width="stretch")
     st.caption(
         "Point size = clocks started (see the tooltip); whiskers = 95 % Wilson intervals. "
         "Click a legend entry to highlight it. Per policy, "
@@ -406,16 +409,7 @@ download_tables = {
     "velocity_by_stage": stage_rows,
     "sla_effectiveness": effectiveness,
 }
-download_charts = {"trend": trend_chart}
-if not policy_table.empty and policy_table["conversion_rate"].notna().any():
-    download_charts["attainment_vs_conversion_by_policy"] = charts.attainment_vs_conversion(
-        policy_table.dropna(subset=["attainment", "conversion_rate"]), "policy_id", "Policy",
-        "stage",
-    )  # fmt: skip
-if not team_table.empty and team_table["conversion_rate"].notna().any():
-    download_charts["attainment_vs_conversion_by_team"] = charts.attainment_vs_conversion(
-        team_table.dropna(subset=["attainment", "conversion_rate"]), "team", "Team"
-    )
+download_charts["trend"] = trend_chart
 if velocity_chart is not None:
     download_charts["velocity_by_stage"] = velocity_chart
 if effectiveness_chart is not None:
