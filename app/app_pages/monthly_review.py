@@ -233,25 +233,43 @@ else:
         table["conversion_rate_lower"], table["conversion_rate_upper"] = stats.wilson_interval(
             table["converted"], base
         )
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**Per policy** · {wording.month_label(cohort)}")
-        shown = policy_table.dropna(subset=["attainment", "conversion_rate"])
-        if shown.empty:
-            st.info("No policy has both resolved clocks and mature visits in this month.")
-        else:
-            policy_chart = charts.attainment_vs_conversion(shown, "policy_id", "Policy", "stage")
-            download_charts["attainment_vs_conversion_by_policy"] = policy_chart
-            st.altair_chart(policy_chart, width="stretch")
-    with right:
+    # One scatter at a time: each chart drawn costs the page ~0.2-0.3 s in the browser at 1M
+    # journeys (BENCHMARKS.md); the choice is in the URL like every other view setting.
+    grouping = st.segmented_control(
+        "Attainment vs conversion by",
+        ["Policy", "Team"],
+        default="Policy",
+        key="scatter_by",
+        bind="query-params",
+    )
+    if grouping == "Team":
         st.markdown(f"**Per team** · {wording.month_label(cohort)}")
         shown = team_table.dropna(subset=["attainment", "conversion_rate"])
         if shown.empty:
             st.info("No team has both resolved clocks and mature visits in this month.")
         else:
-            team_chart = charts.attainment_vs_conversion(shown, "team", "Team")
-            download_charts["attainment_vs_conversion_by_team"] = team_chart
-            st.altair_chart(team_chart, width="stretch")
+            st.altair_chart(charts.attainment_vs_conversion(shown, "team", "Team"), width="stretch")
+    else:
+        st.markdown(f"**Per policy** · {wording.month_label(cohort)}")
+        shown = policy_table.dropna(subset=["attainment", "conversion_rate"])
+        if shown.empty:
+            st.info("No policy has both resolved clocks and mature visits in this month.")
+        else:
+            st.altair_chart(
+                charts.attainment_vs_conversion(shown, "policy_id", "Policy", "stage"),
+                width="stretch",
+            )
+    # The download holds both, whichever is on screen.
+    for table, name, field, label, color in (
+        (policy_table, "policy", "policy_id", "Policy", "stage"),
+        (team_table, "team", "team", "Team", None),
+    ):
+        shown = table.dropna(subset=["attainment", "conversion_rate"]) if not table.empty else table
+        if not shown.empty:
+            arguments = (shown, field, label) + ((color,) if color else ())
+            download_charts[f"attainment_vs_conversion_by_{name}"] = (
+                charts.attainment_vs_conversion(*arguments)
+            )
     st.caption(
         "Point size = clocks started (see the tooltip); whiskers = 95 % Wilson intervals. "
         "Click a legend entry to highlight it. Per policy, "
@@ -333,8 +351,9 @@ st.subheader("SLA effectiveness")
 effectiveness = data.effectiveness()
 effectiveness_chart = None
 if not effectiveness.empty:
+    # In the download only: the verdict table below carries the same intervals, and every
+    # chart drawn costs the page ~0.2-0.3 s in the browser at 1M journeys (BENCHMARKS.md).
     effectiveness_chart = charts.effectiveness_intervals(effectiveness)
-    st.altair_chart(effectiveness_chart, width="stretch")
 verdicts = effectiveness.assign(
     verdict=effectiveness["verdict"].map(wording.VERDICT_WORDS).fillna(effectiveness["verdict"]),
     met_interval=[
