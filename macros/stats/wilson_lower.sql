@@ -10,31 +10,10 @@
     only reaches them up to float noise); n = 0 or null gives null. z defaults to the 97.5 %
     normal quantile, i.e. a 95 % two-sided interval. Portable SQL: sqrt and arithmetic only.
 -#}
-
 {% macro wilson_lower(successes, trials, z=1.959963984540054) -%}
     case
         when {{ trials }} is null or {{ trials }} <= 0 or {{ successes }} is null then null
         when {{ successes }} <= 0 then cast(0 as {{ journey_sla.stats_double() }})
-        else {{ journey_sla._wilson_bound(successes, trials, z, '-') }}
+        else {{ journey_sla.wilson_bound(successes, trials, z, '-') }}
     end
-{%- endmacro %}
-
-
-{% macro wilson_upper(successes, trials, z=1.959963984540054) -%}
-    case
-        when {{ trials }} is null or {{ trials }} <= 0 or {{ successes }} is null then null
-        when {{ successes }} >= {{ trials }} then cast(1 as {{ journey_sla.stats_double() }})
-        else {{ journey_sla._wilson_bound(successes, trials, z, '+') }}
-    end
-{%- endmacro %}
-
-
-{% macro _wilson_bound(successes, trials, z, sign) -%}
-    {%- set k = 'cast(' ~ successes ~ ' as ' ~ journey_sla.stats_double() ~ ')' -%}
-    {%- set n = 'cast(' ~ trials ~ ' as ' ~ journey_sla.stats_double() ~ ')' -%}
-    {%- set z2 = '(' ~ z ~ ' * ' ~ z ~ ')' -%}
-    (
-        ({{ k }} + {{ z2 }} / 2)
-        {{ sign }} {{ z }} * sqrt({{ k }} * ({{ n }} - {{ k }}) / {{ n }} + {{ z2 }} / 4)
-    ) / ({{ n }} + {{ z2 }})
 {%- endmacro %}

@@ -1,0 +1,14 @@
+{#- Wall-clock time in `timezone` -> UTC instant. A wall-clock time that does not exist
+    (spring-forward gap) or exists twice (fall-back overlap) resolves to the later of the
+    two candidate instants: ICU's rule, mirrored by tests/reference/business_time.py. -#}
+{% macro from_local_timestamp(local_ts, timezone) -%}
+    {{ return(adapter.dispatch('from_local_timestamp', 'journey_sla')(local_ts, timezone)) }}
+{%- endmacro %}
+
+{% macro duckdb__from_local_timestamp(local_ts, timezone) -%}
+    timezone('UTC', timezone({{ timezone }}, {{ local_ts }}))
+{%- endmacro %}
+
+{% macro default__from_local_timestamp(local_ts, timezone) -%}
+    (({{ local_ts }} at time zone {{ timezone }}) at time zone 'UTC')
+{%- endmacro %}
