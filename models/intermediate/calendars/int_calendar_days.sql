@@ -56,7 +56,10 @@ contracts as (
 
 ),
 
--- Clocks start when a journey is created or enters a stage.
+-- Every instant a clock can start from must lie inside the range, or its elapsed business
+-- time would be clamped: journey creations, stage entries, activities (follow-up
+-- triggers), assignments, signal detections and contract starts (a contract often starts
+-- before the CRM tracked the journey, so its renewal clock starts long before any event).
 clock_start_instants as (
 
     select created_at as instant_at from journeys
@@ -64,6 +67,22 @@ clock_start_instants as (
     union all
 
     select occurred_at as instant_at from stage_events
+
+    union all
+
+    select occurred_at as instant_at from activities
+
+    union all
+
+    select assigned_at as instant_at from assignments
+
+    union all
+
+    select detected_at as instant_at from signals
+
+    union all
+
+    select cast(start_date as {{ dbt.type_timestamp() }}) as instant_at from contracts
 
 ),
 

@@ -6,13 +6,13 @@ with
 
 clocks as (
 
-    select * from {{ ref('fct_sla_clocks') }}
+    select * from {{ ref('int_clocks_resolved') }}
 
 ),
 
 visit_outcomes as (
 
-    select * from {{ ref('fct_visit_outcomes') }}
+    select * from {{ ref('int_visit_outcomes') }}
 
 ),
 
@@ -24,7 +24,7 @@ journeys as (
 
 users as (
 
-    select * from {{ ref('stg_crm__users') }}
+    select * from {{ ref('int_users_enriched') }}
 
 ),
 
@@ -70,7 +70,8 @@ final as (
         with_business_days.trigger_id,
         with_business_days.owner_id,
         coalesce(journeys.segment, 'unknown') as segment,
-        coalesce(users.team, 'unassigned') as owner_team,
+        {{ owner_team('users') }} as owner_team,
+        coalesce(journeys.territory, 'unknown') as territory,
         with_business_days.sla_type,
         with_business_days.stage,
         with_business_days.status,

@@ -1,11 +1,29 @@
 -- The governance question per SLA: do visits whose clock was met convert better than
 -- visits whose clock was breached? Both rates with Wilson intervals, the lift, a pooled
--- two-proportion z-test and a verdict (docs/metrics.md, "SLA effectiveness").
+-- two-proportion z-test and a verdict (docs/metrics.md, "SLA effectiveness"), over all
+-- months (period 'all': a row for every active policy) and per month of the visit's first
+-- clock start (period 'month': months with resolved visits). mart_sla_effectiveness and
+-- mart_sla_effectiveness_monthly publish one period each.
+{%- set group_measures %}
+        count(case when has_breach = 0 and is_converted is not null then 1 end) as met_visits,
+        count(case when has_breach = 0 and is_converted = 1 then 1 end) as met_converted_visits,
+        count(case when has_breach = 1 and is_converted is not null then 1 end) as breached_visits,
+        count(case when has_breach = 1 and is_converted = 1 then 1 end) as breached_converted_visits,
+        count(case when is_mature = 0 then 1 end) as immature_visits,
+        {{ stats_percentile('case when has_breach = 0 and is_mature = 1 then days_to_progress end', 0.5) }}
+            as met_median_days_to_progress,
+        {{ stats_percentile('case when has_breach = 0 and is_mature = 1 then days_to_progress end', 0.75) }}
+            as met_p75_days_to_progress,
+        {{ stats_percentile('case when has_breach = 1 and is_mature = 1 then days_to_progress end', 0.5) }}
+            as breached_median_days_to_progress,
+        {{ stats_percentile('case when has_breach = 1 and is_mature = 1 then days_to_progress end', 0.75) }}
+            as breached_p75_days_to_progress
+{%- endset %}
 with
 
 clocks as (
 
-    select * from {{ ref('fct_clock_outcomes') }}
+    select * from {{ ref('int_clock_outcomes') }}
 
 ),
 
@@ -23,6 +41,7 @@ policy_visits as (
     select
         policy_id,
         stage_visit_id,
+        min(started_month_date) as month_start_date,
         max({{ stats_flag("status = 'breached'") }}) as has_breach,
         max({{ stats_flag('is_mature') }}) as is_mature,
         max(case when is_converted then 1 when not is_converted then 0 end) as is_converted,
@@ -35,36 +54,37 @@ policy_visits as (
 
 ),
 
-group_stats as (
+-- Mature visits only (is_converted is null for immature visits and for visits of a stage
+-- with no later funnel stage).
+group_stats_all as (
 
-    -- Mature visits only (is_converted is null for immature visits and for visits of a
-    -- stage with no later funnel stage).
     select
         policy_id,
-        count(case when has_breach = 0 and is_converted is not null then 1 end) as met_visits,
-        count(case when has_breach = 0 and is_converted = 1 then 1 end) as met_converted_visits,
-        count(case when has_breach = 1 and is_converted is not null then 1 end) as breached_visits,
-        count(case when has_breach = 1 and is_converted = 1 then 1 end) as breached_converted_visits,
-        count(case when is_mature = 0 then 1 end) as immature_visits,
-        {{ stats_percentile('case when has_breach = 0 and is_mature = 1 then days_to_progress end', 0.5) }}
-            as met_median_days_to_progress,
-        {{ stats_percentile('case when has_breach = 0 and is_mature = 1 then days_to_progress end', 0.75) }}
-            as met_p75_days_to_progress,
-        {{ stats_percentile('case when has_breach = 1 and is_mature = 1 then days_to_progress end', 0.5) }}
-            as breached_median_days_to_progress,
-        {{ stats_percentile('case when has_breach = 1 and is_mature = 1 then days_to_progress end', 0.75) }}
-            as breached_p75_days_to_progress
+        {{- group_measures }}
 
     from policy_visits
     group by policy_id
 
 ),
 
-all_policies as (
+group_stats_monthly as (
 
-    -- Every active policy gets a row, with zero counts when nothing resolved yet.
     select
+        policy_id,
+        month_start_date,
+        {{- group_measures }}
+
+    from policy_visits
+    group by policy_id, month_start_date
+
+),
+
+periods as (
+
+    select
+        'all' as period,
         policies.policy_id,
+        cast(null as date) as month_start_date,
         policies.stage,
         policies.sla_type,
         policies.kpi,
@@ -81,9 +101,34 @@ all_policies as (
         group_stats.breached_p75_days_to_progress
 
     from policies
-    left join group_stats
+    left join group_stats_all as group_stats
         on policies.policy_id = group_stats.policy_id
     where policies.is_active
+
+    union all
+
+    select
+        'month' as period,
+        policies.policy_id,
+        group_stats.month_start_date,
+        policies.stage,
+        policies.sla_type,
+        policies.kpi,
+        policies.target_unit,
+        policies.target_value,
+        group_stats.met_visits,
+        group_stats.met_converted_visits,
+        group_stats.breached_visits,
+        group_stats.breached_converted_visits,
+        group_stats.immature_visits,
+        group_stats.met_median_days_to_progress,
+        group_stats.met_p75_days_to_progress,
+        group_stats.breached_median_days_to_progress,
+        group_stats.breached_p75_days_to_progress
+
+    from group_stats_monthly as group_stats
+    inner join policies
+        on group_stats.policy_id = policies.policy_id
 
 ),
 
@@ -100,7 +145,7 @@ rates as (
         {{ two_proportion_z('met_converted_visits', 'met_visits', 'breached_converted_visits', 'breached_visits') }}
             as z_score
 
-    from all_policies
+    from periods
 
 ),
 
@@ -134,7 +179,9 @@ verdicts as (
 final as (
 
     select
+        period,
         policy_id,
+        month_start_date,
         stage,
         sla_type,
         kpi,

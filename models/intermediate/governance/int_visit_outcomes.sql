@@ -6,7 +6,7 @@ with
 
 visits as (
 
-    select * from {{ ref('fct_stage_visits') }}
+    select * from {{ ref('int_stage_visits') }}
 
 ),
 
@@ -24,7 +24,7 @@ journeys as (
 
 users as (
 
-    select * from {{ ref('stg_crm__users') }}
+    select * from {{ ref('int_users_enriched') }}
 
 ),
 
@@ -124,7 +124,8 @@ final as (
         outcomes.journey_id,
         outcomes.owner_id,
         coalesce(journeys.segment, 'unknown') as segment,
-        coalesce(users.team, 'unassigned') as owner_team,
+        {{ owner_team('users') }} as owner_team,
+        coalesce(journeys.territory, 'unknown') as territory,
         outcomes.calendar_id,
         outcomes.stage,
         outcomes.next_funnel_stage,

@@ -1,4 +1,6 @@
 -- depends_on: {{ ref('int_calendar_open_intervals') }}
+-- Stage visits with their owner, how they ended and how long they lasted in calendar and
+-- business time (docs/sla_semantics.md, "Stage visits"). Published as fct_stage_visits.
 with
 
 visits as (
@@ -13,35 +15,15 @@ journeys as (
 
 ),
 
-assignments as (
+owner_history as (
 
-    select * from {{ ref('stg_crm__assignments') }}
+    select * from {{ ref('int_owner_history') }}
 
 ),
 
 as_of as (
 
     select * from {{ ref('int_as_of_resolved') }}
-
-),
-
-latest_assignment_at_entry as (
-
-    -- Fallback owner: the latest assignment at or before entry; of several at one instant
-    -- the highest assignment_id wins (CRMs write the correcting row last).
-    select
-        visits.journey_id,
-        visits.journey_visit_sequence,
-        assignments.owner_id,
-        row_number() over (
-            partition by visits.journey_id, visits.journey_visit_sequence
-            order by assignments.assigned_at desc, assignments.assignment_id desc
-        ) as recency_rank
-
-    from visits
-    inner join assignments
-        on visits.journey_id = assignments.journey_id
-        and assignments.assigned_at <= visits.entered_at
 
 ),
 
@@ -57,7 +39,8 @@ visits_owned as (
         visits.reason_code,
         visits.funnel_order,
         visits.is_closing,
-        coalesce(visits.event_owner_id, latest_assignment_at_entry.owner_id) as owner_id,
+        -- The first event's owner, else the journey's owner at entry.
+        coalesce(visits.event_owner_id, owner_at_entry.owner_id) as owner_id,
         journeys.calendar_id,
         case
             when visits.exited_at is null then 'open'
@@ -74,10 +57,9 @@ visits_owned as (
     cross join as_of
     inner join journeys
         on visits.journey_id = journeys.journey_id
-    left join latest_assignment_at_entry
-        on visits.journey_id = latest_assignment_at_entry.journey_id
-        and visits.journey_visit_sequence = latest_assignment_at_entry.journey_visit_sequence
-        and latest_assignment_at_entry.recency_rank = 1
+    left join owner_history as owner_at_entry
+        on visits.journey_id = owner_at_entry.journey_id
+        and {{ owner_valid_at('owner_at_entry', 'visits.entered_at') }}
 
 ),
 

@@ -1,11 +1,11 @@
 -- Which policies clock which visits: a policy applies to visits of its stage ('*': every
 -- funnel stage) in journeys of its segment and intent level. Contract and signal policies
--- are matched per contract / signal in int_clocks_started, not here.
+-- are matched per contract / signal in int_instant_clocks_started, not here.
 with
 
 visits as (
 
-    select * from {{ ref('fct_stage_visits') }}
+    select * from {{ ref('int_stage_visits') }}
 
 ),
 
@@ -24,7 +24,7 @@ policies as (
 final as (
 
     select
-        -- A compact join key for int_clocks_started: grouping millions of joined rows on it is
+        -- A compact join key for the clock models: grouping millions of joined rows on it is
         -- about twice as fast as on the two string ids it stands for. It is only a key inside
         -- one build (numbering without an order avoids a global sort), never an id to keep.
         row_number() over () as policy_visit_key,

@@ -1,5 +1,6 @@
 -- depends_on: {{ ref('int_calendar_open_intervals') }}
 -- One row per clock instance with its status as of as_of (docs/sla_semantics.md, "Clocks").
+-- Published as fct_sla_clocks; the governance building blocks read it here.
 with
 
 clocks as (

@@ -1,6 +1,7 @@
--- The monthly SLA review: per month (of clock start), policy, segment and owner team, how
--- clocks ended, how long they took, and what came of the visits they clocked — with roll-up
--- rows (segment and/or team = 'all') and the change against the previous month.
+-- The monthly SLA review: per month (of clock start), policy, segment, territory and owner
+-- team, how clocks ended, how long they took, and what came of the visits they clocked —
+-- with roll-up rows (segment, territory and/or team = 'all') and the change against the
+-- previous month.
 with
 
 clocks as (
@@ -11,15 +12,27 @@ clocks as (
 
 rollup_levels as (
 
-    -- Each clock is counted once per level: the detail row and three roll-ups. A cross join
-    -- with this list instead of GROUPING SETS keeps the SQL the same on every engine.
-    select 'segment_team' as rollup_level, true as keeps_segment, true as keeps_team
-    union all
-    select 'segment' as rollup_level, true as keeps_segment, false as keeps_team
-    union all
-    select 'team' as rollup_level, false as keeps_segment, true as keeps_team
-    union all
-    select 'policy' as rollup_level, false as keeps_segment, false as keeps_team
+    -- Each clock is counted once per level: the detail row (segment × territory × team) and
+    -- every roll-up of it; a dimension a level does not keep reads 'all'. A cross join with
+    -- this list instead of GROUPING SETS keeps the SQL the same on every engine.
+    {%- set levels = [
+        ('segment_territory_team', true, true, true),
+        ('segment_territory', true, true, false),
+        ('segment_team', true, false, true),
+        ('territory_team', false, true, true),
+        ('segment', true, false, false),
+        ('territory', false, true, false),
+        ('team', false, false, true),
+        ('policy', false, false, false),
+    ] %}
+    {%- for name, keeps_segment, keeps_territory, keeps_team in levels %}
+    select
+        '{{ name }}' as rollup_level,
+        {{ 'true' if keeps_segment else 'false' }} as keeps_segment,
+        {{ 'true' if keeps_territory else 'false' }} as keeps_territory,
+        {{ 'true' if keeps_team else 'false' }} as keeps_team
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 ),
 
@@ -29,6 +42,7 @@ clocks_rolled_up as (
         clocks.*,
         rollup_levels.rollup_level,
         case when rollup_levels.keeps_segment then clocks.segment else 'all' end as segment_key,
+        case when rollup_levels.keeps_territory then clocks.territory else 'all' end as territory_key,
         case when rollup_levels.keeps_team then clocks.owner_team else 'all' end as team_key
 
     from clocks
@@ -42,6 +56,7 @@ clock_stats as (
         started_month_date as month_start_date,
         policy_id,
         segment_key as segment,
+        territory_key as territory,
         team_key as team,
         max(rollup_level) as rollup_level,
         max(stage) as stage,
@@ -58,7 +73,7 @@ clock_stats as (
         {{ stats_percentile("case when is_resolved then elapsed_in_unit end", 0.9) }} as p90_elapsed
 
     from clocks_rolled_up
-    group by started_month_date, policy_id, segment_key, team_key
+    group by started_month_date, policy_id, segment_key, territory_key, team_key
 
 ),
 
@@ -69,6 +84,7 @@ clocked_visits as (
         started_month_date,
         policy_id,
         segment_key,
+        territory_key,
         team_key,
         stage_visit_id,
         is_mature,
@@ -88,6 +104,7 @@ visit_stats as (
         started_month_date as month_start_date,
         policy_id,
         segment_key as segment,
+        territory_key as territory,
         team_key as team,
         count(*) as clocked_visits,
         {{ stats_count_if('not is_mature') }} as immature_visits,
@@ -99,7 +116,7 @@ visit_stats as (
         {{ stats_count_if('is_recycled') }} as recycled_visits
 
     from clocked_visits
-    group by started_month_date, policy_id, segment_key, team_key
+    group by started_month_date, policy_id, segment_key, territory_key, team_key
 
 ),
 
@@ -127,6 +144,7 @@ monthly as (
         on clock_stats.month_start_date = visit_stats.month_start_date
         and clock_stats.policy_id = visit_stats.policy_id
         and clock_stats.segment = visit_stats.segment
+        and clock_stats.territory = visit_stats.territory
         and clock_stats.team = visit_stats.team
 
 ),
@@ -137,6 +155,7 @@ final as (
         monthly.month_start_date,
         monthly.policy_id,
         monthly.segment,
+        monthly.territory,
         monthly.team,
         monthly.rollup_level,
         monthly.stage,
@@ -163,7 +182,7 @@ final as (
         monthly.p75_days_to_progress,
         monthly.recycled_visits,
         monthly.recycle_rate,
-        -- Change against the same policy × segment × team one calendar month earlier (null
+        -- Change against the same policy × segment × territory × team one calendar month earlier (null
         -- when that month has no row or the rate is undefined in either month).
         monthly.attainment - previous_month.attainment as attainment_change,
         monthly.breach_rate - previous_month.breach_rate as breach_rate_change,
@@ -180,6 +199,7 @@ final as (
     left join monthly as previous_month
         on monthly.policy_id = previous_month.policy_id
         and monthly.segment = previous_month.segment
+        and monthly.territory = previous_month.territory
         and monthly.team = previous_month.team
         and cast({{ dbt.dateadd('month', -1, 'monthly.month_start_date') }} as date)
             = previous_month.month_start_date

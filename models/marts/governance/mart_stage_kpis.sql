@@ -21,15 +21,9 @@ activities as (
 
 ),
 
-contracts as (
+ended_contracts as (
 
-    select * from {{ ref('stg_crm__contracts') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('int_as_of_resolved') }}
+    select * from {{ ref('int_contracts_ended') }}
 
 ),
 
@@ -39,13 +33,11 @@ speed_to_lead as (
     -- clocks (a breached clock never touched counts with its time so far, a lower bound).
     select
         started_month_date as month_start_date,
-        'speed_to_lead' as kpi,
-        'business_minutes' as value_unit,
-        {{ stats_percentile('elapsed_business_minutes', 0.5) }} as value,
-        cast(null as {{ stats_double() }}) as numerator,
-        cast(null as {{ stats_double() }}) as denominator,
-        count(*) as observations,
-        cast(null as {{ dbt.type_bigint() }}) as immature_visits
+        {{ kpi_measures(
+            'speed_to_lead', 'business_minutes',
+            value=stats_percentile('elapsed_business_minutes', 0.5),
+            observations='count(*)',
+        ) }}
 
     from clocks
     where stage = 'inquiry'
@@ -106,15 +98,15 @@ contact_rate as (
 
     select
         visits.entered_month_date as month_start_date,
-        'contact_rate' as kpi,
-        'rate' as value_unit,
-        {{ stats_ratio('count(case when visits.is_mature and sal_contacts.has_contact = 1 then 1 end)',
-                       stats_count_if('visits.is_mature')) }} as value,
-        cast(count(case when visits.is_mature and sal_contacts.has_contact = 1 then 1 end)
-            as {{ stats_double() }}) as numerator,
-        cast({{ stats_count_if('visits.is_mature') }} as {{ stats_double() }}) as denominator,
-        {{ stats_count_if('visits.is_mature') }} as observations,
-        {{ stats_count_if('not visits.is_mature') }} as immature_visits
+        {%- set contacted = 'count(case when visits.is_mature and sal_contacts.has_contact = 1 then 1 end)' %}
+        {{ kpi_measures(
+            'contact_rate', 'rate',
+            value=stats_ratio(contacted, stats_count_if('visits.is_mature')),
+            numerator=contacted,
+            denominator=stats_count_if('visits.is_mature'),
+            observations=stats_count_if('visits.is_mature'),
+            immature_visits=stats_count_if('not visits.is_mature'),
+        ) }}
 
     from visits
     left join sal_contacts
@@ -129,13 +121,11 @@ stage_velocity as (
     -- The opportunity stage's velocity: days from entry to a progressed exit (closed-won).
     select
         entered_month_date as month_start_date,
-        'stage_velocity' as kpi,
-        'days' as value_unit,
-        {{ stats_percentile('days_to_progress', 0.5) }} as value,
-        cast(null as {{ stats_double() }}) as numerator,
-        cast(null as {{ stats_double() }}) as denominator,
-        count(days_to_progress) as observations,
-        cast(null as {{ dbt.type_bigint() }}) as immature_visits
+        {{ kpi_measures(
+            'stage_velocity', 'days',
+            value=stats_percentile('days_to_progress', 0.5),
+            observations='count(days_to_progress)',
+        ) }}
 
     from visits
     where stage = 'opportunity'
@@ -189,13 +179,11 @@ time_to_kickoff as (
 
     select
         entered_month_date as month_start_date,
-        'time_to_kickoff' as kpi,
-        'business_days' as value_unit,
-        {{ stats_percentile('business_days_to_kickoff', 0.5) }} as value,
-        cast(null as {{ stats_double() }}) as numerator,
-        cast(null as {{ stats_double() }}) as denominator,
-        count(business_days_to_kickoff) as observations,
-        cast(null as {{ dbt.type_bigint() }}) as immature_visits
+        {{ kpi_measures(
+            'time_to_kickoff', 'business_days',
+            value=stats_percentile('business_days_to_kickoff', 0.5),
+            observations='count(business_days_to_kickoff)',
+        ) }}
 
     from kickoff_business_days
     group by entered_month_date
@@ -225,30 +213,14 @@ time_to_value as (
 
     select
         entered_month_date as month_start_date,
-        'time_to_value' as kpi,
-        'days' as value_unit,
-        {{ stats_percentile('days_to_value', 0.5) }} as value,
-        cast(null as {{ stats_double() }}) as numerator,
-        cast(null as {{ stats_double() }}) as denominator,
-        count(*) as observations,
-        cast(null as {{ dbt.type_bigint() }}) as immature_visits
+        {{ kpi_measures(
+            'time_to_value', 'days',
+            value=stats_percentile('days_to_value', 0.5),
+            observations='count(*)',
+        ) }}
 
     from first_values
     group by entered_month_date
-
-),
-
-ended_contracts as (
-
-    -- Contracts whose term ended by as_of with a known outcome, by month of the end date.
-    select
-        contracts.*,
-        cast({{ dbt.date_trunc('month', 'contracts.end_date') }} as date) as end_month_date
-
-    from contracts
-    cross join as_of
-    where contracts.renewal_status in ('renewed', 'churned')
-        and contracts.end_date <= cast(as_of.as_of as date)
 
 ),
 
@@ -256,13 +228,13 @@ renewal_rate as (
 
     select
         end_month_date as month_start_date,
-        'renewal_rate' as kpi,
-        'rate' as value_unit,
-        {{ stats_ratio(stats_count_if("renewal_status = 'renewed'"), 'count(*)') }} as value,
-        cast({{ stats_count_if("renewal_status = 'renewed'") }} as {{ stats_double() }}) as numerator,
-        cast(count(*) as {{ stats_double() }}) as denominator,
-        count(*) as observations,
-        cast(null as {{ dbt.type_bigint() }}) as immature_visits
+        {{ kpi_measures(
+            'renewal_rate', 'rate',
+            value=stats_ratio(stats_count_if("renewal_status = 'renewed'"), 'count(*)'),
+            numerator=stats_count_if("renewal_status = 'renewed'"),
+            denominator='count(*)',
+            observations='count(*)',
+        ) }}
 
     from ended_contracts
     group by end_month_date
@@ -273,15 +245,14 @@ net_revenue_retention as (
 
     select
         end_month_date as month_start_date,
-        'nrr' as kpi,
-        'ratio' as value_unit,
-        {{ stats_ratio("sum(case when renewal_status = 'renewed' then coalesce(renewal_arr, 0) else 0 end)", 'sum(arr)') }}
-            as value,
-        cast(sum(case when renewal_status = 'renewed' then coalesce(renewal_arr, 0) else 0 end)
-            as {{ stats_double() }}) as numerator,
-        cast(sum(arr) as {{ stats_double() }}) as denominator,
-        count(*) as observations,
-        cast(null as {{ dbt.type_bigint() }}) as immature_visits
+        {%- set renewed_arr = "sum(case when renewal_status = 'renewed' then coalesce(renewal_arr, 0) else 0 end)" %}
+        {{ kpi_measures(
+            'nrr', 'ratio',
+            value=stats_ratio(renewed_arr, 'sum(arr)'),
+            numerator=renewed_arr,
+            denominator='sum(arr)',
+            observations='count(*)',
+        ) }}
 
     from ended_contracts
     group by end_month_date

@@ -27,12 +27,6 @@ recycles as (
 
 ),
 
-reason_codes as (
-
-    select * from {{ ref('reason_codes') }}
-
-),
-
 journeys as (
 
     select * from {{ ref('stg_crm__journeys') }}
@@ -124,18 +118,8 @@ reject_findings as (
 
 recycles_classified as (
 
-    select
-        case
-            when recycles.has_valid_reason then null
-            when recycles.reason_code is null then 'missing_code'
-            when reason_codes.reason_code is null then 'unknown_code'
-            when not reason_codes.is_active then 'retired_code'
-            else 'code_not_for_recycles'
-        end as reason_problem
-
+    select recycles.reason_problem
     from recycles
-    left join reason_codes
-        on recycles.reason_code = reason_codes.reason_code
 
 ),
 

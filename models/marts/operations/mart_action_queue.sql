@@ -40,7 +40,7 @@ visits as (
 
 users as (
 
-    select * from {{ ref('stg_crm__users') }}
+    select * from {{ ref('int_users_enriched') }}
 
 ),
 
@@ -93,10 +93,11 @@ queue_items as (
         current_visits.current_stage as journey_current_stage,
         owners.full_name as owner_name,
         owners.email as owner_email,
-        owners.team as owner_team,
+        {{ owner_team('owners') }} as owner_team,
+        owners.team,
         owners.role as owner_role,
-        managers.full_name as manager_name,
-        managers.email as manager_email,
+        owners.manager_name,
+        owners.manager_email,
         policies.owner_role as policy_owner_role,
         policies.description as policy_description,
         policies.failure_action,
@@ -118,8 +119,6 @@ queue_items as (
         on queue_clocks.policy_id = policies.policy_id
     left join users as owners
         on queue_clocks.owner_id = owners.user_id
-    left join users as managers
-        on owners.manager_id = managers.user_id
     left join visits as clocked_visits
         on queue_clocks.stage_visit_id = clocked_visits.stage_visit_id
     left join current_visits
@@ -232,7 +231,7 @@ recommended as (
                 else {{ dbt.concat([
                     "'Reassign journey '", "journey_id", "' from '", "owner_label",
                     "' to another '", "coalesce(policy_owner_role, 'owner')",
-                    "' of team '", "coalesce(owner_team, 'the routed team')",
+                    "' of team '", "coalesce(team, 'the routed team')",
                     "': '", "commitment_text", "' is still not done.'",
                 ]) }}
             end
@@ -320,6 +319,20 @@ final as (
         is_clock_stopped,
         is_visit_current,
         coalesce(is_fallback_action, false) as is_fallback_action,
+        -- The policy's failure handling escalates a breach (to the manager or an executive):
+        -- the breach_alerts export lists these.
+        coalesce(
+            failure_action is not null
+            and (
+                {{ list_contains('failure_action', "'escalate_to_manager'") }}
+                or {{ list_contains('failure_action', "'executive_alert'") }}
+            ),
+            false
+        ) as is_escalating_policy,
+        coalesce(
+            failure_action is not null and {{ list_contains('failure_action', "'executive_alert'") }},
+            false
+        ) as is_executive_alert,
         started_at,
         warning_at,
         due_at,

@@ -3,15 +3,15 @@
 -- judged for is decided by the stage the journey was in when it was assigned.
 with
 
-assignments as (
+assignments_until_as_of as (
 
-    select * from {{ ref('stg_crm__assignments') }}
+    select * from {{ ref('int_assignments_until_as_of') }}
 
 ),
 
 users as (
 
-    select * from {{ ref('stg_crm__users') }}
+    select * from {{ ref('int_users_enriched') }}
 
 ),
 
@@ -27,24 +27,9 @@ visits as (
 
 ),
 
-routing_rules as (
+rules_with_specificity as (
 
-    select * from {{ ref('routing_rules') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('int_as_of_resolved') }}
-
-),
-
-assignments_until_as_of as (
-
-    select assignments.*
-    from assignments
-    cross join as_of
-    where assignments.assigned_at <= as_of.as_of
+    select * from {{ ref('int_routing_rules_normalized') }}
 
 ),
 
@@ -95,7 +80,7 @@ assignments_in_context as (
         assignments_until_as_of.owner_id,
         assignments_until_as_of.method,
         owners.role as owner_role,
-        owners.team as owner_team,
+        {{ owner_team('owners') }} as owner_team,
         owners.user_id is not null as is_known_owner,
         journeys.segment,
         journeys.territory,
@@ -131,34 +116,6 @@ expected_roles as (
         end as expected_owner_role
 
     from assignments_in_context
-
-),
-
-rules_normalized as (
-
-    select
-        trim(rule_id) as rule_id,
-        lower(trim(owner_role)) as owner_role,
-        trim(team) as team,
-        coalesce(nullif(lower(trim(segment)), ''), '*') as segment,
-        coalesce(nullif(lower(trim(territory)), ''), '*') as territory,
-        coalesce(nullif(lower(trim(intent_level)), ''), '*') as intent_level,
-        coalesce(nullif(lower(trim(product_line)), ''), '*') as product_line
-
-    from routing_rules
-
-),
-
-rules_with_specificity as (
-
-    select
-        *,
-        (case when segment != '*' then 1 else 0 end)
-        + (case when territory != '*' then 1 else 0 end)
-        + (case when intent_level != '*' then 1 else 0 end)
-        + (case when product_line != '*' then 1 else 0 end) as specificity
-
-    from rules_normalized
 
 ),
 

@@ -24,7 +24,13 @@ visits as (
 
 users as (
 
-    select * from {{ ref('stg_crm__users') }}
+    select * from {{ ref('int_users_enriched') }}
+
+),
+
+owner_history as (
+
+    select * from {{ ref('int_owner_history') }}
 
 ),
 
@@ -56,21 +62,19 @@ assignment_metrics as (
 
 clock_owning_assignments as (
 
-    -- The assignment that put the owner in place: the journey's latest assignment at or
-    -- before the clock started (of several at one instant the highest assignment_id).
+    -- The assignment that put the owner in place: the journey's ownership when the clock
+    -- started, judged in mart_routing.
     select
         clocks.clock_id,
         routing.routing_outcome,
-        routing.expected_team,
-        row_number() over (
-            partition by clocks.clock_id
-            order by routing.assigned_at desc, routing.assignment_id desc
-        ) as recency_rank
+        routing.expected_team
 
     from clocks
+    inner join owner_history
+        on clocks.journey_id = owner_history.journey_id
+        and {{ owner_valid_at('owner_history', 'clocks.started_at') }}
     inner join routing
-        on clocks.journey_id = routing.journey_id
-        and routing.assigned_at <= clocks.started_at
+        on owner_history.assignment_id = routing.assignment_id
     where clocks.status in ('met', 'breached')
 
 ),
@@ -95,7 +99,6 @@ clock_metrics as (
     from clocks
     left join clock_owning_assignments
         on clocks.clock_id = clock_owning_assignments.clock_id
-        and clock_owning_assignments.recency_rank = 1
     where clocks.status in ('met', 'breached')
     group by 1, 2
 
@@ -133,7 +136,7 @@ open_visits_at_snapshot as (
     select
         load_snapshots.month_start,
         visits.owner_id,
-        coalesce(owners.team, 'no_team') as team
+        {{ owner_team('owners') }} as team
 
     from load_snapshots
     inner join visits

@@ -10,7 +10,7 @@ visits as (
 
 reason_codes as (
 
-    select * from {{ ref('reason_codes') }}
+    select * from {{ ref('int_reason_codes_normalized') }}
 
 ),
 
@@ -77,6 +77,26 @@ reached_sql as (
 
 ),
 
+reason_checks as (
+
+    -- A recycle needs a code that is in the seed, active, and meant for recycles
+    -- (applies_to recycled or any); otherwise the first problem found names why not.
+    select
+        recycles.stage_visit_id,
+        reason_codes.nurture_track,
+        case
+            when recycles.reason_code is null then 'missing_code'
+            when reason_codes.reason_code is null then 'unknown_code'
+            when not reason_codes.is_active then 'retired_code'
+            when reason_codes.applies_to not in ('recycled', 'any') then 'code_not_for_recycles'
+        end as reason_problem
+
+    from recycles
+    left join reason_codes
+        on recycles.reason_code = reason_codes.reason_code
+
+),
+
 final as (
 
     select
@@ -85,21 +105,20 @@ final as (
         recycles.owner_id,
         recycles.previous_stage as from_stage,
         recycles.reason_code,
-        case when valid_codes.reason_code is not null then valid_codes.nurture_track end as nurture_track,
+        case when reason_checks.reason_problem is null then reason_checks.nurture_track end as nurture_track,
+        reason_checks.reason_problem,
         first_re_entries.re_entry_stage,
         {{ seconds_between('recycles.entered_at', 'first_re_entries.re_entered_at') }} / 86400.0
             as days_to_re_entry,
-        valid_codes.reason_code is not null as has_valid_reason,
+        reason_checks.reason_problem is null as has_valid_reason,
         first_re_entries.re_entered_at is not null as is_re_entered,
         coalesce(reached_sql.has_reached_sql = 1, false) as re_entry_reached_sql,
         recycles.entered_at as recycled_at,
         first_re_entries.re_entered_at
 
     from recycles
-    left join reason_codes as valid_codes
-        on recycles.reason_code = valid_codes.reason_code
-        and valid_codes.is_active
-        and valid_codes.applies_to in ('recycled', 'any')
+    left join reason_checks
+        on recycles.stage_visit_id = reason_checks.stage_visit_id
     left join first_re_entries
         on recycles.stage_visit_id = first_re_entries.stage_visit_id
     left join reached_sql

@@ -16,13 +16,13 @@ policies as (
 
 users as (
 
-    select * from {{ ref('stg_crm__users') }}
+    select * from {{ ref('int_users_enriched') }}
 
 ),
 
-assignments as (
+owner_history as (
 
-    select * from {{ ref('stg_crm__assignments') }}
+    select * from {{ ref('int_owner_history') }}
 
 ),
 
@@ -34,57 +34,39 @@ breaches as (
 
 ),
 
-effective_assignments as (
-
-    -- Of several assignments at one instant the highest assignment_id is the owner.
-    select *
-    from (
-        select
-            assignments.*,
-            row_number() over (
-                partition by journey_id, assigned_at
-                order by assignment_id desc
-            ) as same_instant_rank
-        from assignments
-    ) as ranked
-    where same_instant_rank = 1
-
-),
-
 reassignments_after_breach as (
 
-    -- The first owner change after the breach (and not after as_of).
+    -- The first change of ownership to someone else at or after the breach (the history
+    -- ends at as_of).
     select
         breaches.clock_id,
-        effective_assignments.owner_id as reassigned_to_owner_id,
-        effective_assignments.assigned_at as reassigned_at,
+        owner_history.owner_id as reassigned_to_owner_id,
+        owner_history.valid_from as reassigned_at,
         row_number() over (
             partition by breaches.clock_id
-            order by effective_assignments.assigned_at
+            order by owner_history.valid_from
         ) as change_rank
 
     from breaches
-    inner join effective_assignments
-        on breaches.journey_id = effective_assignments.journey_id
-        and effective_assignments.assigned_at >= breaches.breached_at
-        and effective_assignments.assigned_at <= breaches.as_of
-        and effective_assignments.owner_id != coalesce(breaches.owner_id, '')
+    inner join owner_history
+        on breaches.journey_id = owner_history.journey_id
+        and owner_history.valid_from >= breaches.breached_at
+        and owner_history.owner_id != coalesce(breaches.owner_id, '')
 
 ),
 
 escalations_after_breach as (
 
-    -- An assignment made with method 'escalation' after the breach is an escalation.
+    -- An assignment made with method 'escalation' at or after the breach is an escalation.
     select
         breaches.clock_id,
-        min(assignments.assigned_at) as escalated_at
+        min(owner_history.valid_from) as escalated_at
 
     from breaches
-    inner join assignments
-        on breaches.journey_id = assignments.journey_id
-        and assignments.assigned_at >= breaches.breached_at
-        and assignments.assigned_at <= breaches.as_of
-        and assignments.method = 'escalation'
+    inner join owner_history
+        on breaches.journey_id = owner_history.journey_id
+        and owner_history.valid_from >= breaches.breached_at
+        and owner_history.has_escalation
     group by breaches.clock_id
 
 ),
@@ -119,7 +101,7 @@ final as (
         responses_after_breach.reassigned_to_owner_id,
         breaches.sla_type,
         breaches.stage,
-        owners.team as owner_team,
+        {{ owner_team('owners') }} as owner_team,
         policies.failure_action,
         policies.owner_role,
         {{ seconds_between('breaches.breached_at', 'responses_after_breach.reassigned_at') }} / 60.0
