@@ -1,7 +1,7 @@
 """Write the CRM exports from a built warehouse: due-next tasks, breach alerts, reassignments.
 
 The exports are thin, set-based projections of the marts (``mart_action_queue``,
-``fct_sla_breaches``), written with DuckDB ``COPY`` from a read-only connection, so an
+``mart_reassignments``, ``dim_build``), written with DuckDB ``COPY`` from a read-only connection, so an
 export never changes the warehouse and can run while the app is serving it. Every row
 carries an id derived from the clock's stable ``clock_id``: re-running the export, or
 exporting after a rebuild, gives the same id to the same task, so a CRM that upserts on it
@@ -21,12 +21,11 @@ from journey_sla.build import normalize_as_of
 
 FORMATS = ("csv", "parquet")
 DEFAULT_WINDOW_HOURS = 24
+# The marts the exports read (declared as the crm_exports exposure in models/marts/).
 REQUIRED_TABLES = (
-    "int_as_of_resolved",
+    "dim_build",
     "mart_action_queue",
-    "mart_routing",
-    "fct_sla_breaches",
-    "fct_stage_visits",
+    "mart_reassignments",
 )
 
 
@@ -39,11 +38,6 @@ class ExportResult:
     name: str
     path: Path
     rows: int
-
-
-def _list_has(list_column: str, value: str) -> str:
-    """SQL: the `|`-separated policy list holds value."""
-    return f"('|' || coalesce({list_column}, '') || '|' like '%|{value}|%')"
 
 
 def export_queries(window_hours: int) -> dict[str, str]:
@@ -80,7 +74,7 @@ def export_queries(window_hours: int) -> dict[str, str]:
             order by urgency_rank
         """,
         # Unhandled breaches whose policy escalates them (to the manager or an executive).
-        "breach_alerts": f"""
+        "breach_alerts": """
             select
                 queue_item_id as alert_id,
                 clock_id,
@@ -100,62 +94,22 @@ def export_queries(window_hours: int) -> dict[str, str]:
                 action_code,
                 recommended_action,
                 minutes_since_breach,
-                {_list_has("failure_action", "executive_alert")} as is_executive_alert,
+                is_executive_alert,
                 is_clock_stopped,
                 due_at,
                 breached_at,
                 as_of
             from mart_action_queue
             where queue_section = 'breach'
-                and (
-                    {_list_has("failure_action", "escalate_to_manager")}
-                    or {_list_has("failure_action", "executive_alert")}
-                )
+                and is_escalating_policy
             order by urgency_rank
         """,
-        # Breaches whose policy says reassign, not reassigned yet (an escalation to the same
-        # owner is not a reassignment), and still outstanding: once the clock has stopped the
-        # work is done, late, and moving the journey would only disturb its new stage.
-        "reassignments": f"""
-            with latest_routing as (
-                -- The routing rules' team for the journey's latest assignment.
-                select
-                    journey_id,
-                    expected_team,
-                    row_number() over (
-                        partition by journey_id order by assigned_at desc, assignment_id desc
-                    ) as recency_rank
-                from mart_routing
-            )
-            select
-                'reassign-' || breaches.clock_id as reassignment_id,
-                breaches.clock_id,
-                breaches.policy_id,
-                breaches.journey_id,
-                breaches.owner_id as from_owner_id,
-                breaches.escalation_manager_id as manager_id,
-                breaches.owner_team as from_owner_team,
-                breaches.owner_role as to_owner_role,
-                coalesce(latest_routing.expected_team, breaches.owner_team) as to_team,
-                breaches.stage,
-                current_visits.stage as journey_current_stage,
-                breaches.failure_action,
-                breaches.minutes_since_breach,
-                breaches.is_escalated,
-                breaches.due_at,
-                breaches.breached_at,
-                breaches.as_of
-            from fct_sla_breaches as breaches
-            left join fct_stage_visits as current_visits
-                on breaches.journey_id = current_visits.journey_id
-                and current_visits.is_current
-            left join latest_routing
-                on breaches.journey_id = latest_routing.journey_id
-                and latest_routing.recency_rank = 1
-            where {_list_has("breaches.failure_action", "reassign")}
-                and not breaches.is_reassigned
-                and breaches.stopped_at is null
-            order by breaches.breached_at, breaches.clock_id
+        # Breaches whose policy says reassign, not reassigned yet and still outstanding, with
+        # the routed team to move them to: the mart holds the rule (mart_reassignments).
+        "reassignments": """
+            select *
+            from mart_reassignments
+            order by breached_at, clock_id
         """,
     }
 
@@ -165,7 +119,7 @@ def _quote_path(path: Path) -> str:
 
 
 def warehouse_as_of(connection: duckdb.DuckDBPyConnection) -> datetime:
-    row = connection.execute("select as_of from int_as_of_resolved").fetchone()
+    row = connection.execute("select as_of from dim_build").fetchone()
     if row is None or row[0] is None:
         raise ExportError("the warehouse has no as_of; run `journey-sla build` first")
     return row[0]
