@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -46,9 +45,48 @@ from journey_sla.contract import (
     STAGES,
     TABLE_NAMES,
     TABLES_BY_NAME,
-    TRUE_WORDS,
 )
-from journey_sla.paths import PROJECT_ROOT
+from journey_sla.generate.calendars import (
+    Calendars,
+    add_months,
+    epoch_seconds,
+    read_territory_calendars,
+)
+from journey_sla.generate.collectors import Cohort, Rows
+from journey_sla.generate.constants import (
+    AE_TEAM_BY_SEGMENT,
+    AM_TEAM,
+    ASSIGNMENT_REASONS,
+    AT,
+    BD,
+    BH,
+    CHAT,
+    CS_TEAM,
+    DAY,
+    DIR,
+    HOUR,
+    ID_FORMAT,
+    INDUSTRIES,
+    METHOD,
+    MINUTE,
+    OUTBOUND,
+    OUTCOME,
+    OUTCOMES,
+    PRODUCT_LINES,
+    SDR_TEAM_BY_TERRITORY,
+    ST,
+    TEAMS,
+    TERRITORIES,
+)
+from journey_sla.generate.draws import choice, choice_rows, group_cumsum, group_positions, lognormal
+from journey_sla.generate.people import (
+    COMPANY_KINDS,
+    COMPANY_WORDS,
+    Users,
+    make_accounts_and_journeys,
+    make_users,
+)
+from journey_sla.generate.reason_codes import ReasonCodes, read_reason_codes
 
 FORMATS = ("csv", "parquet")
 DIRTY_REASONS = (
@@ -61,627 +99,6 @@ DIRTY_REASONS = (
     "duplicate_key",
     "missing_parent",
 )
-
-# People work the hours of their territory's business calendar, read from the same seeds
-# the SLA engine uses (seeds/territories.csv, business_calendars.csv, holidays.csv). latam is
-# not mapped there (the engine uses the `default` calendar); its prospects keep the default
-# calendar's hours in their own zone, and its SDRs are the na_east team.
-TERRITORIES = ("na_east", "na_west", "emea", "apac", "latam")
-UNMAPPED_TERRITORY_TZ = {"latam": "America/Sao_Paulo"}
-TERRITORY_SHARE = (0.35, 0.20, 0.28, 0.15, 0.02)
-LATAM = TERRITORIES.index("latam")
-SEEDS = PROJECT_ROOT / "seeds"
-
-TEAMS = (
-    "sdr_na_east",
-    "sdr_na_west",
-    "sdr_emea",
-    "sdr_apac",
-    "ae_smb",
-    "ae_mid_market",
-    "ae_enterprise",
-    "cs",
-    "am",
-    "marketing",
-)
-TEAM_ROLE = ("sdr",) * 4 + ("ae",) * 3 + ("cs", "am", "marketing")
-TEAM_TERRITORY = (0, 1, 2, 3, -1, -1, -1, -1, -1, -1)
-TEAM_WEIGHT = (0.148, 0.08, 0.112, 0.06, 0.1125, 0.0875, 0.05, 0.15, 0.10, 0.10)
-TEAM_MIN = (2, 2, 2, 2, 2, 2, 2, 2, 2, 1)
-SDR_TEAM_BY_TERRITORY = np.array([0, 1, 2, 3, 0])  # latam is worked by sdr_na_east
-AE_TEAM_BY_SEGMENT = np.array([4, 5, 6])
-CS_TEAM, AM_TEAM = 7, 8
-N_FIXED_USERS = 2 + len(TEAMS)  # system user, VP, one manager per team
-
-SEGMENT_SHARE = (0.60, 0.30, 0.10)
-INDUSTRIES = (
-    "software",
-    "financial_services",
-    "healthcare",
-    "manufacturing",
-    "retail",
-    "education",
-    "media",
-    "logistics",
-    "public_sector",
-)
-PRODUCT_LINES = ("core", "analytics", "payments")
-SOURCE_SHARE = (0.25, 0.12, 0.08, 0.10, 0.20, 0.10, 0.05, 0.06, 0.04)
-# P(high, medium, low) per source, in SOURCES order.
-INTENT_BY_SOURCE = np.array(
-    [
-        (0.30, 0.50, 0.20),  # inbound_form
-        (0.75, 0.20, 0.05),  # demo_request
-        (0.70, 0.22, 0.08),  # chat
-        (0.10, 0.40, 0.50),  # event
-        (0.08, 0.42, 0.50),  # content
-        (0.10, 0.45, 0.45),  # outbound
-        (0.35, 0.45, 0.20),  # partner
-        (0.45, 0.40, 0.15),  # referral
-        (0.20, 0.40, 0.40),  # other
-    ]
-)
-OUTBOUND = SOURCES.index("outbound")
-CHAT = SOURCES.index("chat")
-
-OUTCOMES = (
-    "connected",
-    "no_answer",
-    "voicemail",
-    "sent",
-    "replied",
-    "scheduled",
-    "held",
-    "no_show",
-    "success_plan",
-    "first_value",
-    "note",
-)
-OUTCOME = {name: i for i, name in enumerate(OUTCOMES)}
-# Reason codes come from seeds/reason_codes.csv (a code fits an exit when it is active and
-# applies to that stage or to `any`); these weights only say how common each one is.
-REASON_WEIGHTS = {
-    "recycled": {
-        "no_response": 0.35,
-        "timing_not_now": 0.25,
-        "no_budget": 0.12,
-        "wrong_persona": 0.10,
-        "no_decision": 0.10,
-    },
-    "closed_lost": {
-        "competitor_chosen": 0.30,
-        "price": 0.25,
-        "no_decision": 0.25,
-        "no_budget": 0.20,
-    },
-    "disqualified": {
-        "no_fit": 0.35,
-        "spam": 0.25,
-        "duplicate_record": 0.20,
-        "no_budget": 0.10,
-        "no_decision": 0.10,
-    },
-}
-UNKNOWN_REASON_CODES = ("other_misc", "tbd")  # not in the seed at all
-ASSIGNMENT_REASONS = (
-    "inquiry response SLA breached: no first touch within 4 business hours",
-    "mql acceptance SLA breached: not accepted within 1 business day",
-)
-ST = {name: i for i, name in enumerate(STAGES)}
-AT = {name: i for i, name in enumerate(ACTIVITY_TYPES)}
-DIR = {name: i for i, name in enumerate(DIRECTIONS)}
-METHOD = {name: i for i, name in enumerate(ASSIGNMENT_METHODS)}
-
-ID_FORMAT = {  # table -> (prefix, digits)
-    "users": ("u", 5),
-    "accounts": ("a", 7),
-    "journeys": ("j", 7),
-    "stage_events": ("e", 8),
-    "assignments": ("as", 7),
-    "activities": ("ac", 8),
-    "contracts": ("c", 7),
-    "signals": ("s", 7),
-}
-
-MINUTE, HOUR, DAY = 60, 3600, 86400
-BH = 3600  # one business hour, in business seconds
-BD = 8 * BH  # one business day (emea's is 7 h; close enough for drawing delays)
-_KEY_OFFSET = np.int64(1 << 40)  # folds the calendar id into one sortable key
-
-
-# ----------------------------------------------------------------------------- calendars
-
-
-@dataclass(frozen=True)
-class _CalendarSpec:
-    timezone: str
-    hours: tuple[tuple[int, int, int], ...]  # (ISO weekday, opens minute, closes minute)
-    holidays: tuple[str, ...]  # local dates, YYYY-MM-DD
-
-
-def _minutes(hh_mm: str) -> int:
-    hours, minutes = hh_mm.strip().split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def _territory_calendars(seeds: Path = SEEDS) -> list[_CalendarSpec]:
-    """One working calendar per entry of TERRITORIES, from the engine's calendar seeds."""
-    hours = pd.read_csv(seeds / "business_calendars.csv", dtype=str)
-    holidays = pd.read_csv(seeds / "holidays.csv", dtype=str)
-    mapping = pd.read_csv(seeds / "territories.csv", dtype=str)
-    calendar_of = dict(
-        zip(mapping["territory"].str.strip(), mapping["calendar_id"].str.strip(), strict=True)
-    )
-    specs = []
-    for territory in TERRITORIES:
-        calendar_id = calendar_of.get(territory, "default")
-        rows = hours[hours["calendar_id"].str.strip() == calendar_id]
-        if rows.empty:
-            raise ValueError(f"business calendar {calendar_id!r} is not in {seeds}")
-        zone = UNMAPPED_TERRITORY_TZ.get(territory, rows["timezone"].iloc[0].strip())
-        specs.append(
-            _CalendarSpec(
-                timezone=zone,
-                hours=tuple(
-                    (int(w), _minutes(o), _minutes(c))
-                    for w, o, c in zip(
-                        rows["weekday"], rows["opens_at"], rows["closes_at"], strict=True
-                    )
-                ),
-                holidays=tuple(
-                    holidays.loc[
-                        holidays["calendar_id"].str.strip() == calendar_id, "holiday_date"
-                    ].str.strip()
-                ),
-            )
-        )
-    return specs
-
-
-@dataclass(frozen=True)
-class _ReasonCodes:
-    names: tuple[str, ...]  # every code the generator may write; events hold indices
-    fitting: dict[str, tuple[np.ndarray, np.ndarray]]  # exit stage -> (indices, weights)
-    invalid: np.ndarray  # indices of codes a recycle must not carry
-
-
-def _reason_codes(seeds: Path = SEEDS) -> _ReasonCodes:
-    seed = pd.read_csv(seeds / "reason_codes.csv", dtype=str)
-    code = seed["reason_code"].str.strip()
-    applies = seed["applies_to"].str.strip()
-    active = seed["is_active"].str.strip().str.lower().isin(TRUE_WORDS)
-    names = tuple(code) + tuple(c for c in UNKNOWN_REASON_CODES if c not in set(code))
-    fitting = {}
-    for kind, weights in REASON_WEIGHTS.items():
-        ok = active & applies.isin([kind, "any"]) & code.isin(list(weights))
-        fitting[kind] = (
-            np.flatnonzero(ok.to_numpy()),
-            np.array([weights[c] for c in code[ok]]),
-        )
-        if not len(fitting[kind][0]):
-            raise ValueError(f"{seeds / 'reason_codes.csv'} has no active code for {kind}")
-    # Invalid on a recycle: codes the seed does not know, and codes it has retired.
-    invalid = [names.index(c) for c in UNKNOWN_REASON_CODES]
-    invalid += np.flatnonzero(~active.to_numpy()).tolist()
-    return _ReasonCodes(names, fitting, np.array(sorted(invalid), dtype=np.int64))
-
-
-class _Calendars:
-    """Business-time arithmetic for the territory calendars, vectorised.
-
-    Each calendar is a sorted list of open intervals with the running total of open
-    seconds before each; ``open_before(t)`` is that total at t and ``at(x)`` is its
-    inverse, so "t plus d business seconds" is ``at(open_before(t) + d)``. The calendar
-    id is folded into the search key so one ``searchsorted`` serves every calendar.
-    """
-
-    def __init__(self, first: int, last: int, specs: list[_CalendarSpec]):
-        self.base = first - 10 * DAY
-        starts, lengths, cums, key_s, key_end, totals, first_idx = [], [], [], [], [], [], []
-        day0 = pd.Timestamp(first - 3 * DAY, unit="s").normalize()
-        day1 = pd.Timestamp(last + 3 * DAY, unit="s").normalize()
-        all_days = pd.date_range(day0, day1, freq="D")
-        offset = 0
-        for cal, spec in enumerate(specs):
-            working = ~all_days.strftime("%Y-%m-%d").isin(spec.holidays)
-            s_parts, e_parts = [], []
-            for weekday, open_min, close_min in spec.hours:
-                days = all_days[working & (all_days.day_of_week == weekday - 1)]
-                for minutes, parts in ((open_min, s_parts), (close_min, e_parts)):
-                    local = days + pd.Timedelta(minutes=minutes)
-                    utc = local.tz_localize(
-                        spec.timezone,
-                        nonexistent="shift_forward",
-                        ambiguous=np.zeros(len(local), dtype=bool),
-                    )
-                    parts.append(utc.tz_convert("UTC").as_unit("s").asi8.astype(np.int64))
-            s = np.concatenate(s_parts)
-            e = np.concatenate(e_parts)
-            order = np.argsort(s, kind="stable")
-            s, e = s[order], e[order]
-            length = e - s
-            cum = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64)
-            starts.append(s)
-            lengths.append(length)
-            cums.append(cum)
-            key_s.append(cal * _KEY_OFFSET + (s - self.base))
-            key_end.append(cal * _KEY_OFFSET + cum + length)
-            totals.append(int(cum[-1] + length[-1]))
-            first_idx.append(offset)
-            offset += len(s)
-        self.s = np.concatenate(starts)
-        self.len = np.concatenate(lengths)
-        self.cum = np.concatenate(cums)
-        self.key_s = np.concatenate(key_s)
-        self.key_end = np.concatenate(key_end)
-        self.total = np.array(totals, dtype=np.int64)
-        self.first_idx = np.array(first_idx, dtype=np.int64)
-
-    def open_before(self, t: np.ndarray, cal: np.ndarray) -> np.ndarray:
-        """Business seconds of calendar ``cal`` elapsed before wall-clock ``t``."""
-        cal = np.asarray(cal, dtype=np.int64)
-        key = cal * _KEY_OFFSET + (np.asarray(t, dtype=np.int64) - self.base)
-        i = np.searchsorted(self.key_s, key, side="right") - 1
-        i = np.maximum(i, self.first_idx[cal])
-        return self.cum[i] + np.clip(t - self.s[i], 0, self.len[i])
-
-    def at(self, x: np.ndarray, cal: np.ndarray) -> np.ndarray:
-        """Wall-clock time at which calendar ``cal`` has been open for ``x`` seconds."""
-        cal = np.asarray(cal, dtype=np.int64)
-        x = np.clip(np.floor(x).astype(np.int64), 0, self.total[cal] - 1)
-        i = np.searchsorted(self.key_end, cal * _KEY_OFFSET + x, side="right")
-        return self.s[i] + (x - self.cum[i])
-
-    def add(self, t: np.ndarray, seconds: np.ndarray, cal: np.ndarray) -> np.ndarray:
-        """``t`` plus ``seconds`` business seconds (a closed ``t`` starts at the next opening)."""
-        return self.at(self.open_before(t, cal) + seconds, cal)
-
-    def elapsed(self, t_from: np.ndarray, t_to: np.ndarray, cal: np.ndarray) -> np.ndarray:
-        return self.open_before(t_to, cal) - self.open_before(t_from, cal)
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _choice(rng: np.random.Generator, n: int, probs) -> np.ndarray:
-    p = np.asarray(probs, dtype=float)
-    return np.searchsorted(np.cumsum(p / p.sum()), rng.random(n), side="right").clip(0, len(p) - 1)
-
-
-def _choice_rows(rng: np.random.Generator, prob_rows: np.ndarray) -> np.ndarray:
-    """One draw per row from that row's probabilities."""
-    cum = np.cumsum(prob_rows, axis=1)
-    u = rng.random(len(prob_rows)) * cum[:, -1]
-    return (u[:, None] >= cum).sum(axis=1).clip(0, prob_rows.shape[1] - 1)
-
-
-def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
-    return median * np.exp(sigma * rng.standard_normal(n))
-
-
-def _group_positions(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For rows repeated ``counts`` times: (group index, position within group)."""
-    group = np.repeat(np.arange(len(counts)), counts)
-    starts = np.cumsum(counts) - counts
-    return group, np.arange(len(group)) - starts[group]
-
-
-def _group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    cs = np.cumsum(values)
-    starts = np.cumsum(counts) - counts
-    before = np.where(starts > 0, cs[np.maximum(starts - 1, 0)], 0)
-    return cs - np.repeat(before, counts)
-
-
-def _add_months(d: date, months: int) -> date:
-    return (pd.Timestamp(d) + pd.DateOffset(months=months)).date()
-
-
-def _epoch(d: date) -> int:
-    return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
-
-
-# ----------------------------------------------------------------------------- people
-
-
-@dataclass
-class _Users:
-    n: int
-    role: np.ndarray
-    team: np.ndarray  # -1 = none
-    manager: np.ndarray  # -1 = none
-    territory: np.ndarray  # -1 = none
-    active: np.ndarray
-    cal: np.ndarray
-    speed: np.ndarray  # SDR response-time multiplier
-    lazy: np.ndarray  # SDR gives up early / uses one channel
-    late_followup: np.ndarray  # AE: P(follow-up after a meeting comes late)
-    late_kickoff: np.ndarray  # CS: P(kickoff is scheduled late)
-    full_name: np.ndarray
-    email: np.ndarray
-    pool_members: np.ndarray
-    pool_offset: np.ndarray
-    pool_count: np.ndarray
-
-    SYSTEM = 0
-
-    def pick(self, team, territory, late, u) -> np.ndarray:
-        """A member of ``team`` working ``territory`` (active only if ``late``)."""
-        key = self._key(team, territory, late)
-        pos = np.floor(u * self.pool_count[key]).astype(np.int64)
-        return self.pool_members[self.pool_offset[key] + pos]
-
-    def pick_other(self, team, territory, late, u, current) -> np.ndarray:
-        """Like ``pick`` but never ``current`` (when the pool has someone else)."""
-        key = self._key(team, territory, late)
-        count = self.pool_count[key]
-        pos = np.floor(u * count).astype(np.int64)
-        chosen = self.pool_members[self.pool_offset[key] + pos]
-        nxt = self.pool_members[self.pool_offset[key] + (pos + 1) % count]
-        return np.where(chosen == current, nxt, chosen)
-
-    @staticmethod
-    def _key(team, territory, late):
-        territory = np.where(np.asarray(territory) == LATAM, 0, territory)
-        return (np.asarray(team) * len(TERRITORIES) + territory) * 2 + np.asarray(late)
-
-
-FIRST_NAMES = (
-    "Ava",
-    "Ben",
-    "Chloe",
-    "Diego",
-    "Emma",
-    "Felix",
-    "Grace",
-    "Hiro",
-    "Isla",
-    "Jonas",
-    "Kira",
-    "Liam",
-    "Maya",
-    "Noah",
-    "Olga",
-    "Priya",
-    "Quinn",
-    "Rosa",
-    "Sven",
-    "Tara",
-    "Umar",
-    "Vera",
-    "Wei",
-    "Ximena",
-    "Yusuf",
-    "Zoe",
-    "Amara",
-    "Bruno",
-    "Carmen",
-    "Dev",
-    "Elena",
-    "Farid",
-    "Greta",
-    "Hugo",
-    "Ines",
-    "Jamal",
-    "Kenji",
-    "Lena",
-    "Mateo",
-    "Nina",
-)
-LAST_NAMES = (
-    "Adams",
-    "Becker",
-    "Chen",
-    "Dubois",
-    "Evans",
-    "Fischer",
-    "Garcia",
-    "Hansen",
-    "Ito",
-    "Jensen",
-    "Kowalski",
-    "Lopez",
-    "Meyer",
-    "Nakamura",
-    "Okafor",
-    "Patel",
-    "Quintero",
-    "Rossi",
-    "Schmidt",
-    "Tanaka",
-    "Ueda",
-    "Varga",
-    "Wong",
-    "Xu",
-    "Yilmaz",
-    "Zimmer",
-    "Alvarez",
-    "Brown",
-    "Costa",
-    "Dias",
-)
-
-COMPANY_WORDS = (
-    "Acme",
-    "Globex",
-    "Initech",
-    "Umbrella",
-    "Stark",
-    "Wayne",
-    "Hooli",
-    "Vandelay",
-    "Soylent",
-    "Tyrell",
-    "Cyberdyne",
-    "Aperture",
-    "Wonka",
-    "Gringotts",
-    "Monarch",
-    "Nakatomi",
-)
-COMPANY_KINDS = (
-    "Labs",
-    "Systems",
-    "Group",
-    "Partners",
-    "Holdings",
-    "Works",
-    "Analytics",
-    "Logistics",
-)
-
-
-def _team_sizes(n_members: int) -> list[int]:
-    raw = np.array(TEAM_WEIGHT) * n_members
-    sizes = np.maximum(np.floor(raw).astype(int), TEAM_MIN)
-    frac_order = np.argsort(-(raw - np.floor(raw)), kind="stable")
-    i = 0
-    while sizes.sum() < n_members:
-        sizes[frac_order[i % len(TEAMS)]] += 1
-        i += 1
-    while sizes.sum() > n_members:
-        candidates = np.where(sizes > np.array(TEAM_MIN))[0]
-        sizes[candidates[np.argmax(sizes[candidates])]] -= 1
-    return sizes.tolist()
-
-
-def _make_users(rng: np.random.Generator, journeys: int) -> _Users:
-    n = max(30, journeys // 400 + 40)
-    sizes = _team_sizes(n - N_FIXED_USERS)
-    role = [ROLES.index("system"), ROLES.index("manager")]
-    team, manager, territory = [-1, -1], [-1, -1], [-1, 0]  # -2 below: drawn at random
-    is_member = [False, False]
-    for t, size in enumerate(sizes):
-        manager_idx = len(role)
-        team_territory = TEAM_TERRITORY[t]
-        role.append(ROLES.index("manager"))
-        team.append(t)
-        manager.append(-1 if TEAMS[t] == "marketing" else 1)  # team managers report to the VP
-        territory.append(team_territory if team_territory >= 0 else -2)
-        is_member.append(False)
-        role.extend([ROLES.index(TEAM_ROLE[t])] * size)
-        team.extend([t] * size)
-        manager.extend([manager_idx] * size)
-        territory.extend([team_territory if team_territory >= 0 else -2] * size)
-        is_member.extend([True] * size)
-    role_a = np.array(role, dtype=np.int64)
-    team_a = np.array(team, dtype=np.int64)
-    territory_a = np.array(territory, dtype=np.int64)
-    member = np.array(is_member)
-    # Everyone outside the SDR teams lives in one of the four mapped territories.
-    free = territory_a == -2
-    territory_a[free] = _choice(rng, int(free.sum()), TERRITORY_SHARE[:4])
-
-    active = np.ones(n, dtype=bool)
-    for t in range(len(TEAMS)):  # ~5% have left; every team keeps at least two active
-        idx = np.where(member & (team_a == t))[0]
-        n_off = min(int(round(0.05 * len(idx) + rng.random() * 0.5)), max(0, len(idx) - 2))
-        if n_off:
-            active[rng.choice(idx, size=n_off, replace=False)] = False
-
-    cal = np.where(territory_a < 0, 0, territory_a)
-    is_sdr = role_a == ROLES.index("sdr")
-    speed = np.exp(0.35 * rng.standard_normal(n)) * np.where(rng.random(n) < 0.2, 3.5, 1.0)
-    lazy = is_sdr & (rng.random(n) < 0.25)
-    late_followup = rng.uniform(0.05, 0.35, n)
-    late_kickoff = rng.uniform(0.03, 0.30, n)
-
-    first = np.array(FIRST_NAMES)[rng.integers(0, len(FIRST_NAMES), n)]
-    last = np.array(LAST_NAMES)[rng.integers(0, len(LAST_NAMES), n)]
-    full_name = np.char.add(np.char.add(first, " "), last).astype(object)
-    number = np.char.mod("%d", np.arange(1, n + 1))
-    local = np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last))
-    email = np.char.add(np.char.add(local, number), "@example.com").astype(object)
-    full_name[0], email[0] = "Automation Bot", "automation@example.com"
-    full_name[1] = "Vera Vance"
-    email[1] = "vera.vance@example.com"
-
-    members, offsets, counts = [], [], []
-    offset = 0
-    for t in range(len(TEAMS)):
-        for terr in range(len(TERRITORIES)):
-            for late in (0, 1):
-                ok = member & (team_a == t) & (active if late else True)
-                pool = np.where(ok & (territory_a == terr))[0]
-                if len(pool) == 0:
-                    pool = np.where(ok)[0]
-                members.append(pool)
-                offsets.append(offset)
-                counts.append(len(pool))
-                offset += len(pool)
-    return _Users(
-        n=n,
-        role=role_a,
-        team=team_a,
-        manager=np.array(manager, dtype=np.int64),
-        territory=territory_a,
-        active=active,
-        cal=cal,
-        speed=speed,
-        lazy=lazy,
-        late_followup=late_followup,
-        late_kickoff=late_kickoff,
-        full_name=full_name,
-        email=email,
-        pool_members=np.concatenate(members).astype(np.int64),
-        pool_offset=np.array(offsets, dtype=np.int64),
-        pool_count=np.array(counts, dtype=np.int64),
-    )
-
-
-# ----------------------------------------------------------------------------- collectors
-
-
-class _Rows:
-    """Column arrays appended batch by batch, concatenated once at the end."""
-
-    def __init__(self, columns: dict[str, type]):
-        self.dtypes = columns
-        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in columns}
-
-    def add(self, **values) -> None:
-        n = np.size(values["j"])
-        if n == 0:
-            return
-        for name, dtype in self.dtypes.items():
-            value = values.get(name, -1)
-            self.parts[name].append(np.broadcast_to(np.asarray(value, dtype=dtype), n))
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {
-            name: (np.concatenate(parts) if parts else np.empty(0, dtype=self.dtypes[name]))
-            for name, parts in self.parts.items()
-        }
-
-
-@dataclass
-class _Cohort:
-    """Journeys entering a stage: journey index, entry time, owner at entry."""
-
-    j: np.ndarray
-    t: np.ndarray
-    owner: np.ndarray
-
-    @staticmethod
-    def empty() -> _Cohort:
-        z = np.empty(0, dtype=np.int64)
-        return _Cohort(z, z, z)
-
-    def take(self, mask) -> _Cohort:
-        return _Cohort(self.j[mask], self.t[mask], self.owner[mask])
-
-    def __len__(self) -> int:
-        return len(self.j)
-
-    @staticmethod
-    def concat(*cohorts: _Cohort) -> _Cohort:
-        return _Cohort(
-            np.concatenate([c.j for c in cohorts]),
-            np.concatenate([c.t for c in cohorts]),
-            np.concatenate([c.owner for c in cohorts]),
-        )
-
-
 # ----------------------------------------------------------------------------- simulation
 
 
@@ -690,15 +107,15 @@ class _Simulation:
     assignments, contracts and signals. Every method handles a whole cohort at once."""
 
     def __init__(
-        self, rng, cal: _Calendars, users: _Users, jr: dict, codes: _ReasonCodes, t0: int, t1: int
+        self, rng, cal: Calendars, users: Users, jr: dict, codes: ReasonCodes, t0: int, t1: int
     ):
         self.rng, self.cal, self.users, self.jr, self.codes = rng, cal, users, jr, codes
         self.t0, self.t1 = t0, t1
         self.late_from = t0 + int(0.75 * (t1 - t0))  # inactive users get no new work
-        self.events = _Rows(
+        self.events = Rows(
             {"j": np.int64, "stage": np.int8, "t": np.int64, "owner": np.int64, "reason": np.int8}
         )
-        self.activities = _Rows(
+        self.activities = Rows(
             {
                 "j": np.int64,
                 "owner": np.int64,
@@ -710,10 +127,10 @@ class _Simulation:
                 "scheduled": np.int64,
             }
         )
-        self.assignments = _Rows(
+        self.assignments = Rows(
             {"j": np.int64, "owner": np.int64, "t": np.int64, "method": np.int8, "reason": np.int8}
         )
-        self.contracts = _Rows(
+        self.contracts = Rows(
             {
                 "j": np.int64,
                 "start": np.int64,
@@ -723,7 +140,7 @@ class _Simulation:
                 "renewal_arr": np.int64,
             }
         )
-        self.signals = _Rows({"j": np.int64, "t": np.int64, "type": np.int8, "severity": np.int8})
+        self.signals = Rows({"j": np.int64, "t": np.int64, "type": np.int8, "severity": np.int8})
 
     # -- small building blocks
 
@@ -737,7 +154,7 @@ class _Simulation:
         """Reason codes (indices into ``self.codes.names``, -1 = empty) for n exits."""
         rng, codes = self.rng, self.codes
         valid, weights = codes.fitting[kind]
-        out = valid[_choice(rng, n, weights)]
+        out = valid[choice(rng, n, weights)]
         u = rng.random(n)
         if kind != "recycled":
             return np.where(u < 0.02, -1, out)
@@ -751,7 +168,7 @@ class _Simulation:
         rng, n = self.rng, len(j)
         territory = self.jr["territory_eff"][j]
         team = SDR_TEAM_BY_TERRITORY[territory]
-        method = _choice(rng, n, (0.70, 0.25, 0.05))  # rule, round_robin, manual
+        method = choice(rng, n, (0.70, 0.25, 0.05))  # rule, round_robin, manual
         # Round robin ignores context now and then: an SDR of another territory.
         wrong = (method == 1) & (rng.random(n) < 0.3)
         other_team = (team + rng.integers(1, 4, n)) % 4
@@ -774,9 +191,9 @@ class _Simulation:
     def touch_types(self, n: int, probs=(0.55, 0.40, 0.05)) -> tuple[np.ndarray, np.ndarray]:
         """Human outbound touches: call/email/sms with a plausible outcome."""
         rng = self.rng
-        kinds = np.array([AT["call"], AT["email"], AT["sms"]])[_choice(rng, n, probs)]
+        kinds = np.array([AT["call"], AT["email"], AT["sms"]])[choice(rng, n, probs)]
         call_outcome = np.array([OUTCOME["connected"], OUTCOME["no_answer"], OUTCOME["voicemail"]])[
-            _choice(rng, n, (0.25, 0.45, 0.30))
+            choice(rng, n, (0.25, 0.45, 0.30))
         ]
         email_outcome = np.where(rng.random(n) < 0.1, OUTCOME["replied"], OUTCOME["sent"])
         outcome = np.where(kinds == AT["call"], call_outcome, email_outcome)
@@ -827,10 +244,10 @@ class _Simulation:
             outcome=held_outcome,
         )
 
-    def exits(self, c: _Cohort, t_exit, probs, kinds) -> _Cohort:
+    def exits(self, c: Cohort, t_exit, probs, kinds) -> Cohort:
         """Close non-progressing journeys; returns the recycled ones (for re-entry)."""
-        which = _choice(self.rng, len(c), probs)
-        recycled = _Cohort.empty()
+        which = choice(self.rng, len(c), probs)
+        recycled = Cohort.empty()
         for k, kind in enumerate(kinds):
             if kind is None:
                 continue  # the journey just stays where it is
@@ -843,14 +260,14 @@ class _Simulation:
                 reason=self.reasons(int(m.sum()), kind),
             )
             if kind == "recycled":
-                recycled = _Cohort(c.j[m], t_exit[m], c.owner[m])
+                recycled = Cohort(c.j[m], t_exit[m], c.owner[m])
         return recycled
 
     # -- funnel stages
 
-    def inquiry(self, c: _Cohort, t_assign: np.ndarray) -> tuple[_Cohort, _Cohort]:
+    def inquiry(self, c: Cohort, t_assign: np.ndarray) -> tuple[Cohort, Cohort]:
         if len(c) == 0:
-            return _Cohort.empty(), _Cohort.empty()
+            return Cohort.empty(), Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, owner = c.j, c.t, c.owner.copy()
         self.events.add(j=j, stage=ST["inquiry"], t=t, owner=owner)
@@ -883,7 +300,7 @@ class _Simulation:
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         load = np.clip(np.sqrt(counts[inverse] / counts.mean()), 0.7, 2.5)
         intent_factor = np.array([0.6, 1.0, 1.6])[intent]
-        delay = _lognormal(rng, 40 * MINUTE, 1.0, n) * users.speed[owner] * load * intent_factor
+        delay = lognormal(rng, 40 * MINUTE, 1.0, n) * users.speed[owner] * load * intent_factor
         delay = np.maximum(delay, 60)
         never = rng.random(n) < np.array([0.03, 0.06, 0.12])[intent]
         owner_cal = self.ucal(owner)
@@ -926,13 +343,13 @@ class _Simulation:
         owner_cal = self.ucal(owner)
 
         m = progress
-        t_mql = cal.add(base[m], _lognormal(rng, 3 * BH, 1.0, m.sum()), owner_cal[m])
+        t_mql = cal.add(base[m], lognormal(rng, 3 * BH, 1.0, m.sum()), owner_cal[m])
         reply = rng.random(m.sum()) < 0.5
         t_reply = base[m] + ((t_mql - base[m]) * rng.uniform(0.2, 0.8, m.sum())).astype(np.int64)
         self.inbound_reply(j[m][reply], owner[m][reply], t_reply[reply])
-        mql = _Cohort(j[m], t_mql, owner[m])
+        mql = Cohort(j[m], t_mql, owner[m])
 
-        stay = _Cohort(j, base, owner).take(~progress)
+        stay = Cohort(j, base, owner).take(~progress)
         t_exit = cal.add(stay.t, rng.uniform(0.5, 12, len(stay)) * BD, owner_cal[~progress])
         second = rng.random(len(stay)) < 0.4
         t_second = stay.t + ((t_exit - stay.t) * rng.uniform(0.1, 0.9, len(stay))).astype(np.int64)
@@ -941,14 +358,14 @@ class _Simulation:
         recycled = self.exits(stay, t_exit, (0.50, 0.15, 0.35), ("disqualified", "recycled", None))
         return mql, recycled
 
-    def mql(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+    def mql(self, c: Cohort) -> tuple[Cohort, Cohort]:
         if len(c) == 0:
-            return _Cohort.empty(), _Cohort.empty()
+            return Cohort.empty(), Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, owner = c.j, c.t, c.owner.copy()
         self.events.add(j=j, stage=ST["mql"], t=t, owner=owner)
         owner_cal = self.ucal(owner)
-        delay = _lognormal(rng, 3 * BH, 1.1, n) * np.sqrt(users.speed[owner])
+        delay = lognormal(rng, 3 * BH, 1.1, n) * np.sqrt(users.speed[owner])
         t_sal = cal.add(t, delay, owner_cal)
 
         escalate = (delay > BD) & (rng.random(n) < 0.3)
@@ -972,23 +389,23 @@ class _Simulation:
         progress = rng.random(n) < np.where(delay > BD, 0.45, 0.66)
         t_exit = cal.add(t, rng.uniform(1, 10, n) * BD, owner_cal)
         t_next = np.where(progress, t_sal, t_exit)
-        touches = _choice(rng, n, (0.3, 0.5, 0.2))
-        group, pos = _group_positions(touches)
+        touches = choice(rng, n, (0.3, 0.5, 0.2))
+        group, pos = group_positions(touches)
         frac = (pos + rng.random(len(group))) / (touches[group] + 0.5)
         t_touch = t[group] + ((t_next[group] - t[group]) * frac).astype(np.int64)
         self.outbound(j[group], owner[group], cal.add(t_touch, 0, owner_cal[group]))
 
         recycled = self.exits(
-            _Cohort(j, t_exit, owner).take(~progress),
+            Cohort(j, t_exit, owner).take(~progress),
             t_exit[~progress],
             (0.60, 0.25, 0.15),
             ("recycled", "disqualified", None),
         )
-        return _Cohort(j[progress], t_sal[progress], owner[progress]), recycled
+        return Cohort(j[progress], t_sal[progress], owner[progress]), recycled
 
-    def sal(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+    def sal(self, c: Cohort) -> tuple[Cohort, Cohort]:
         if len(c) == 0:
-            return _Cohort.empty(), _Cohort.empty()
+            return Cohort.empty(), Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, owner = c.j, c.t, c.owner
         self.events.add(j=j, stage=ST["sal"], t=t, owner=owner)
@@ -997,15 +414,15 @@ class _Simulation:
         one_channel = lazy & (rng.random(n) < 0.55)
         fixed_channel = np.where(rng.random(n) < 0.6, AT["call"], AT["email"])
 
-        group, pos = _group_positions(attempts)
+        group, pos = group_positions(attempts)
         m = len(group)
         channels = np.array([AT["call"], AT["email"], AT["sms"], AT["social"]])
-        channel = channels[_choice(rng, m, (0.45, 0.35, 0.10, 0.10))]
+        channel = channels[choice(rng, m, (0.45, 0.35, 0.10, 0.10))]
         channel = np.where(one_channel[group], fixed_channel[group], channel)
-        gap = np.where(pos == 0, _lognormal(rng, 2 * BH, 0.9, m), _lognormal(rng, 0.8 * BD, 0.7, m))
+        gap = np.where(pos == 0, lognormal(rng, 2 * BH, 0.9, m), lognormal(rng, 0.8 * BD, 0.7, m))
         owner_cal = self.ucal(owner)
         t_attempt = cal.at(
-            cal.open_before(t, owner_cal)[group] + _group_cumsum(gap, attempts), owner_cal[group]
+            cal.open_before(t, owner_cal)[group] + group_cumsum(gap, attempts), owner_cal[group]
         )
         bits = np.zeros(n, dtype=np.int64)
         np.bitwise_or.at(bits, group, np.left_shift(1, channel.astype(np.int64)))
@@ -1017,7 +434,7 @@ class _Simulation:
         progress = rng.random(n) < p
 
         call_outcome = np.array([OUTCOME["connected"], OUTCOME["no_answer"], OUTCOME["voicemail"]])[
-            _choice(rng, m, (0.12, 0.55, 0.33))
+            choice(rng, m, (0.12, 0.55, 0.33))
         ]
         other_outcome = np.where(rng.random(m) < 0.08, OUTCOME["replied"], OUTCOME["sent"])
         outcome = np.where(channel == AT["call"], call_outcome, other_outcome)
@@ -1029,22 +446,22 @@ class _Simulation:
         self.outbound(j[group], owner[group], t_attempt, channel, outcome)
 
         t_last = t_attempt[last]
-        t_sql = cal.add(t_last, _lognormal(rng, 4 * BH, 0.8, n), owner_cal)
+        t_sql = cal.add(t_last, lognormal(rng, 4 * BH, 0.8, n), owner_cal)
         reply = progress & (rng.random(n) < 0.3)
         t_reply = t + ((t_last - t) * rng.uniform(0.5, 1.0, n)).astype(np.int64)
         self.inbound_reply(j[reply], owner[reply], t_reply[reply])
         t_exit = cal.add(t_last, rng.uniform(0.5, 3, n) * BD, owner_cal)
         recycled = self.exits(
-            _Cohort(j, t_exit, owner).take(~progress),
+            Cohort(j, t_exit, owner).take(~progress),
             t_exit[~progress],
             (0.8, 0.2),
             ("recycled", None),
         )
-        return _Cohort(j[progress], t_sql[progress], owner[progress]), recycled
+        return Cohort(j[progress], t_sql[progress], owner[progress]), recycled
 
-    def sql(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+    def sql(self, c: Cohort) -> tuple[Cohort, Cohort]:
         if len(c) == 0:
-            return _Cohort.empty(), _Cohort.empty()
+            return Cohort.empty(), Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, sdr = c.j, c.t, c.owner
         self.events.add(j=j, stage=ST["sql"], t=t, owner=sdr)
@@ -1052,12 +469,12 @@ class _Simulation:
         team = AE_TEAM_BY_SEGMENT[self.jr["segment_eff"][j]]
         ae = users.pick(team, self.jr["territory_eff"][j], self.later(t), rng.random(n))
         slow = rng.random(n) < 0.12
-        handoff = np.where(slow, rng.uniform(2, 6, n) * BD, _lognormal(rng, 1.5 * BH, 0.9, n))
+        handoff = np.where(slow, rng.uniform(2, 6, n) * BD, lognormal(rng, 1.5 * BH, 0.9, n))
         t_ae = cal.add(t, handoff, self.ucal(sdr))
-        self.assignments.add(j=j, owner=ae, t=t_ae, method=_choice(rng, n, (0.80, 0.15, 0.05)))
+        self.assignments.add(j=j, owner=ae, t=t_ae, method=choice(rng, n, (0.80, 0.15, 0.05)))
 
         ae_cal = self.ucal(ae)
-        t_booked = cal.add(t_ae, _lognormal(rng, 4 * BH, 0.8, n), ae_cal)
+        t_booked = cal.add(t_ae, lognormal(rng, 4 * BH, 0.8, n), ae_cal)
         t_meeting = cal.add(t_booked, rng.uniform(1, 5, n) * BD, ae_cal)
         no_show = rng.random(n) < 0.15
         self.meeting(
@@ -1077,12 +494,12 @@ class _Simulation:
         t_opp = cal.add(t_follow, rng.uniform(0.5, 4, n) * BD, ae_cal)
         t_exit = cal.add(t_follow, rng.uniform(2, 15, n) * BD, ae_cal)
         recycled = self.exits(
-            _Cohort(j, t_exit, ae).take(~progress),
+            Cohort(j, t_exit, ae).take(~progress),
             t_exit[~progress],
             (0.70, 0.20, 0.10),
             ("closed_lost", "recycled", None),
         )
-        return _Cohort(j[progress], t_opp[progress], ae[progress]), recycled
+        return Cohort(j[progress], t_opp[progress], ae[progress]), recycled
 
     def follow_up(self, j, ae, t_held) -> np.ndarray:
         """Follow-up after a held meeting: within hours, or late for sloppy AEs."""
@@ -1095,25 +512,25 @@ class _Simulation:
         self.outbound(j, ae, t_follow, kinds, outcome)
         return t_follow
 
-    def opportunity(self, c: _Cohort) -> tuple[_Cohort, _Cohort]:
+    def opportunity(self, c: Cohort) -> tuple[Cohort, Cohort]:
         if len(c) == 0:
-            return _Cohort.empty(), _Cohort.empty()
+            return Cohort.empty(), Cohort.empty()
         rng, cal, n = self.rng, self.cal, len(c)
         j, t, ae = c.j, c.t, c.owner
         self.events.add(j=j, stage=ST["opportunity"], t=t, owner=ae)
         steps = 1 + rng.binomial(5, 0.4, n)
         stall = rng.random(n) < 0.22
         stall_step = np.floor(rng.random(n) * steps).astype(np.int64)
-        group, pos = _group_positions(steps)
+        group, pos = group_positions(steps)
         m = len(group)
-        gap = _lognormal(rng, 3 * BD, 0.6, m)
+        gap = lognormal(rng, 3 * BD, 0.6, m)
         stalled = stall[group] & (pos == stall_step[group])
         gap = np.where(stalled, rng.uniform(12, 30, m) * BD, gap)  # > 14 calendar days
         ae_cal = self.ucal(ae)
         start = cal.open_before(t, ae_cal)
-        t_step = cal.at(start[group] + _group_cumsum(gap, steps), ae_cal[group])
+        t_step = cal.at(start[group] + group_cumsum(gap, steps), ae_cal[group])
 
-        kind = _choice(rng, m, (0.35, 0.30, 0.35))  # meeting, call, email
+        kind = choice(rng, m, (0.35, 0.30, 0.35))  # meeting, call, email
         mt = kind == 0
         t_booked = cal.add(
             t_step[mt] - 3 * DAY, rng.uniform(0, 6, mt.sum()) * BH, ae_cal[group[mt]]
@@ -1134,11 +551,11 @@ class _Simulation:
         t_close = cal.add(t_last, rng.uniform(1, 5, n) * BD, ae_cal)
         won = rng.random(n) < np.where(stall, 0.18, 0.34)
         self.exits(
-            _Cohort(j, t_close, ae).take(~won), t_close[~won], (0.85, 0.15), ("closed_lost", None)
+            Cohort(j, t_close, ae).take(~won), t_close[~won], (0.85, 0.15), ("closed_lost", None)
         )
-        return _Cohort(j[won], t_close[won], ae[won]), _Cohort.empty()
+        return Cohort(j[won], t_close[won], ae[won]), Cohort.empty()
 
-    def closed_won(self, c: _Cohort) -> None:
+    def closed_won(self, c: Cohort) -> None:
         if len(c) == 0:
             return
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
@@ -1154,7 +571,7 @@ class _Simulation:
         end_day = (start_ts + pd.DateOffset(years=1)).as_unit("s").asi8 // DAY
         end_day = np.asarray(end_day, dtype=np.int64)
         median_arr = np.array([10_000, 40_000, 150_000])[segment]
-        arr = np.round(_lognormal(rng, 1.0, 0.45, n) * median_arr, -2).astype(np.int64)
+        arr = np.round(lognormal(rng, 1.0, 0.45, n) * median_arr, -2).astype(np.int64)
         churn_prone = rng.random(n) < 0.2
         ended = end_day < t1_day
         status = np.where(ended, np.where(churn_prone, 1, 0), 2)  # renewed, churned, open
@@ -1252,10 +669,10 @@ class _Simulation:
         self.assignments.add(j=j, owner=am, t=t_am, method=METHOD["rule"])
         self.events.add(j=j, stage=ST["renewal"], t=t_renewal, owner=am)
         touches = rng.integers(2, 5, n)
-        group, _ = _group_positions(touches)
+        group, _ = group_positions(touches)
         gap = rng.uniform(2, 10, len(group)) * BD
         t_touch = cal.at(
-            cal.open_before(t_renewal, am_cal)[group] + _group_cumsum(gap, touches), am_cal[group]
+            cal.open_before(t_renewal, am_cal)[group] + group_cumsum(gap, touches), am_cal[group]
         )
         kinds, outcome = self.touch_types(len(group), (0.5, 0.5, 0.0))
         is_meeting = rng.random(len(group)) < 0.3
@@ -1273,39 +690,39 @@ class _Simulation:
         count = np.where(
             has, np.where(churn_prone, rng.integers(2, 4, n), rng.integers(1, 3, n)), 0
         )
-        group, _ = _group_positions(count)
+        group, _ = group_positions(count)
         k = len(group)
         horizon = np.where(churned, t_churn, end_ts)
         t_sig = t_onb[group] + ((horizon[group] - t_onb[group]) * rng.random(k)).astype(np.int64)
-        sig_type = _choice(rng, k, (0.30, 0.20, 0.10, 0.10, 0.20, 0.10))
+        sig_type = choice(rng, k, (0.30, 0.20, 0.10, 0.10, 0.20, 0.10))
         severity_probs = np.where(churn_prone[group, None], [[0.2, 0.35, 0.45]], [[0.5, 0.4, 0.1]])
-        severity = _choice_rows(rng, severity_probs)  # low, medium, high
+        severity = choice_rows(rng, severity_probs)  # low, medium, high
         self.signals.add(j=j[group], t=t_sig, type=sig_type, severity=severity)
         # Respond to the signal within a day or two, sometimes late, sometimes never.
         responder = np.where(t_sig >= t_am[group], am[group], cs[group])
-        answer = _choice(rng, k, (0.75, 0.15, 0.10))
+        answer = choice(rng, k, (0.75, 0.15, 0.10))
         delay = np.where(answer == 0, rng.uniform(0.5, 16, k) * BH, rng.uniform(4, 10, k) * BD)
         t_answer = cal.add(t_sig, delay, self.ucal(responder))
         kinds, outcome = self.touch_types(k, (0.6, 0.4, 0.0))
         a = answer < 2
         self.outbound(j[group][a], responder[a], t_answer[a], kinds[a], outcome[a])
 
-    def run(self, inquiries: _Cohort, t_assign, mqls: _Cohort, sals: _Cohort) -> _Cohort:
+    def run(self, inquiries: Cohort, t_assign, mqls: Cohort, sals: Cohort) -> Cohort:
         """One pass through the funnel; returns the journeys it recycled."""
         mql_from_inquiry, rec_inquiry = self.inquiry(inquiries, t_assign)
-        sal_from_mql, rec_mql = self.mql(_Cohort.concat(mqls, mql_from_inquiry))
-        sqls, rec_sal = self.sal(_Cohort.concat(sals, sal_from_mql))
+        sal_from_mql, rec_mql = self.mql(Cohort.concat(mqls, mql_from_inquiry))
+        sqls, rec_sal = self.sal(Cohort.concat(sals, sal_from_mql))
         opps, rec_sql = self.sql(sqls)
         wins, _ = self.opportunity(opps)
         self.closed_won(wins)
-        return _Cohort.concat(rec_inquiry, rec_mql, rec_sal, rec_sql)
+        return Cohort.concat(rec_inquiry, rec_mql, rec_sal, rec_sql)
 
-    def nurture(self, recycled: _Cohort, until: np.ndarray) -> None:
+    def nurture(self, recycled: Cohort, until: np.ndarray) -> None:
         """Automated nurture emails after a recycle (stopping at re-entry)."""
         rng = self.rng
-        count = _choice(rng, len(recycled), (0.3, 0.3, 0.25, 0.15))
-        group, _ = _group_positions(count)
-        t = recycled.t[group] + _group_cumsum(rng.integers(7 * DAY, 30 * DAY, len(group)), count)
+        count = choice(rng, len(recycled), (0.3, 0.3, 0.25, 0.15))
+        group, _ = group_positions(count)
+        t = recycled.t[group] + group_cumsum(rng.integers(7 * DAY, 30 * DAY, len(group)), count)
         keep = t < until[group]
         self.activities.add(
             j=recycled.j[group][keep],
@@ -1317,7 +734,7 @@ class _Simulation:
             outcome=OUTCOME["sent"],
         )
 
-    def reenter(self, recycled: _Cohort) -> tuple[_Cohort, _Cohort]:
+    def reenter(self, recycled: Cohort) -> tuple[Cohort, Cohort]:
         """~25% of recycled journeys come back weeks or months later at mql or sal."""
         rng, n = self.rng, len(recycled)
         back = rng.random(n) < 0.25
@@ -1326,91 +743,9 @@ class _Simulation:
         c = recycled.take(back)
         t_entry = self.cal.add(t_back[back], 0, self.jr["territory_eff"][c.j])
         owner, _ = self.initial_assignment(c.j, t_entry)
-        c = _Cohort(c.j, t_entry, owner)
+        c = Cohort(c.j, t_entry, owner)
         at_sal = rng.random(len(c)) < 0.4
         return c.take(~at_sal), c.take(at_sal)
-
-
-# ----------------------------------------------------------------------------- journeys
-
-
-def _make_accounts_and_journeys(rng, cal: _Calendars, n_journeys: int, t0: int, t1: int):
-    n_acc = max(1, int(round(n_journeys * 0.7)))
-    acc_segment = _choice(rng, n_acc, SEGMENT_SHARE)
-    acc_territory = _choice(rng, n_acc, TERRITORY_SHARE)
-    acc_industry = _choice(rng, n_acc, (0.22, 0.14, 0.11, 0.12, 0.1, 0.08, 0.07, 0.09, 0.07))
-    weight = np.array([1.0, 1.4, 2.0])[acc_segment]
-    account = np.searchsorted(np.cumsum(weight / weight.sum()), rng.random(n_journeys), "right")
-    account = np.minimum(account, n_acc - 1)
-
-    source = _choice(rng, n_journeys, SOURCE_SHARE)
-    intent = _choice_rows(rng, INTENT_BY_SOURCE[source])
-    product = np.where(
-        rng.random(n_journeys) < 0.03, -1, _choice(rng, n_journeys, (0.55, 0.30, 0.15))
-    )
-
-    def override(values, k):  # ~10% filled in, 30% of those differ from the account
-        filled = rng.random(n_journeys) < 0.10
-        differ = filled & (rng.random(n_journeys) < 0.30)
-        own = np.where(differ, (values + rng.integers(1, k, n_journeys)) % k, values)
-        return np.where(filled, own, -1)
-
-    j_segment = override(acc_segment[account], len(SEGMENTS))
-    j_territory = override(acc_territory[account], len(TERRITORIES))
-    segment_eff = np.where(j_segment >= 0, j_segment, acc_segment[account])
-    territory_eff = np.where(j_territory >= 0, j_territory, acc_territory[account])
-
-    # created_at: busier towards the end; mostly local business hours, else any time.
-    a = 0.6
-
-    def ramp(n):
-        return (np.sqrt(1 + 2 * a * (1 + a / 2) * rng.random(n)) - 1) / a
-
-    business = (source == OUTBOUND) | (rng.random(n_journeys) < 0.7)
-    c = territory_eff
-    lo, hi = (
-        cal.open_before(np.full(n_journeys, t0), c),
-        cal.open_before(np.full(n_journeys, t1), c),
-    )
-    t_business = cal.at(lo + (hi - lo) * ramp(n_journeys), c)
-    t_any = t0 + (ramp(n_journeys) * (t1 - t0 - 1)).astype(np.int64)
-    created = np.where(business, t_business, t_any)
-
-    order = np.argsort(created, kind="stable")
-    jr = {
-        "account": account[order],
-        "created": created[order],
-        "source": source[order],
-        "intent": intent[order],
-        "segment": j_segment[order],
-        "territory": j_territory[order],
-        "segment_eff": segment_eff[order],
-        "territory_eff": territory_eff[order],
-        "product": product[order],
-    }
-
-    # Accounts exist before their first journey; accounts without one at any time.
-    first = np.full(n_acc, t1, dtype=np.int64)
-    np.minimum.at(first, jr["account"], jr["created"])
-    has = first < t1
-    lead = np.minimum(rng.exponential(60 * DAY, n_acc) + HOUR, first - t0) * rng.random(n_acc)
-    acc_created = np.where(
-        has,
-        first - lead.astype(np.int64),
-        t0 + (rng.random(n_acc) * (t1 - t0 - 1)).astype(np.int64),
-    )
-    acc_order = np.argsort(acc_created, kind="stable")
-    rank = np.empty(n_acc, dtype=np.int64)
-    rank[acc_order] = np.arange(n_acc)
-    jr["account"] = rank[jr["account"]]
-    accounts = {
-        "created": acc_created[acc_order],
-        "segment": acc_segment[acc_order],
-        "territory": acc_territory[acc_order],
-        "industry": acc_industry[acc_order],
-        "n": n_acc,
-    }
-    return accounts, jr
 
 
 # ----------------------------------------------------------------------------- post-processing
@@ -1442,7 +777,7 @@ def _finish_events(rng, ev: dict, jr: dict, t0: int, t1: int) -> dict:
     repeatable = np.isin(ev["stage"], [ST[s] for s in ("mql", "sal", "sql", "opportunity")])
     repeat = repeatable & (rng.random(n) < 0.004) & (t_next - ev["t"] > 2 * MINUTE)
     copies = np.where(repeat, 1 + (rng.random(n) < 0.3), 0)
-    group, pos = _group_positions(copies)
+    group, pos = group_positions(copies)
     frac = (pos + 1 + rng.random(len(group)) * 0.5) / (copies[group] + 2)
     run = {k: v[group] for k, v in ev.items()}
     run["t"] = ev["t"][group] + ((t_next[group] - ev["t"][group]) * frac).astype(np.int64)
@@ -1455,7 +790,7 @@ def _finish_events(rng, ev: dict, jr: dict, t0: int, t1: int) -> dict:
     return out
 
 
-def _finish_activities(rng, act: dict, ev: dict, users: _Users, t1: int) -> dict:
+def _finish_activities(rng, act: dict, ev: dict, users: Users, t1: int) -> dict:
     # Internal notes on ~5% of stage changes, logged as internal milestones (outcome "note"):
     # the contract has no note type, and a note is not a touch that should stop a clock.
     note = (rng.random(len(ev["t"])) < 0.05) & (ev["owner"] >= 0)
@@ -1715,18 +1050,18 @@ def generate(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     journeys = int(journeys)
-    end = _add_months(start, months)
-    t0, t1 = _epoch(start), _epoch(end)
+    end = add_months(start, months)
+    t0, t1 = epoch_seconds(start), epoch_seconds(end)
     rng = np.random.default_rng(seed)
 
     steps: list[tuple[str, Callable[[], None]]] = []
     state: dict = {}
 
     def people():
-        state["cal"] = _Calendars(t0, t1 + 800 * DAY, _territory_calendars())
-        state["codes"] = _reason_codes()
-        state["users"] = _make_users(rng, journeys)
-        state["accounts"], state["jr"] = _make_accounts_and_journeys(
+        state["cal"] = Calendars(t0, t1 + 800 * DAY, read_territory_calendars())
+        state["codes"] = read_reason_codes()
+        state["users"] = make_users(rng, journeys)
+        state["accounts"], state["jr"] = make_accounts_and_journeys(
             rng, state["cal"], journeys, t0, t1
         )
 
@@ -1737,11 +1072,11 @@ def generate(
         created = jr["created"]
         owner, t_assign = sim.initial_assignment(all_j, created)
         at_sal = (jr["source"] == OUTBOUND) & (rng.random(journeys) < 0.75)
-        inquiries = _Cohort(all_j, created, owner).take(~at_sal)
-        sals = _Cohort(all_j, created, owner).take(at_sal)
-        recycled = sim.run(inquiries, t_assign[~at_sal], _Cohort.empty(), sals)
+        inquiries = Cohort(all_j, created, owner).take(~at_sal)
+        sals = Cohort(all_j, created, owner).take(at_sal)
+        recycled = sim.run(inquiries, t_assign[~at_sal], Cohort.empty(), sals)
         mqls, sals = sim.reenter(recycled)
-        recycled = sim.run(_Cohort.empty(), np.empty(0, dtype=np.int64), mqls, sals)
+        recycled = sim.run(Cohort.empty(), np.empty(0, dtype=np.int64), mqls, sals)
         sim.nurture(recycled, np.full(len(recycled), np.iinfo(np.int64).max))
         state["sim"] = sim
 
