@@ -26,8 +26,8 @@ from journey_sla.generate.draws import choice, group_cumsum, group_positions, lo
 
 
 class PreSaleStages(Actions):
-    """Inquiry to closed won: each stage takes the cohort entering it and returns the
-    cohort moving on plus the journeys it recycled."""
+    """Inquiry to opportunity: each stage takes the cohort entering it and returns the
+    cohort moving on (an opportunity moves on when won) plus the journeys it recycled."""
 
     def inquiry(self, c: Cohort, t_assign: np.ndarray) -> tuple[Cohort, Cohort]:
         if len(c) == 0:
