@@ -7,13 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-import charts
-import data
-import review_download
-import sidebar
-import stats
-import ui
-import wording
+from journey_sla.app_logic import charts, data, review_download, sidebar, stats, ui, wording
 
 info = ui.require_warehouse()
 filters = sidebar.current()
