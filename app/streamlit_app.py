@@ -1,17 +1,23 @@
-"""journey-sla app: a router over the pages in app_pages/ plus the shared sidebar filters."""
+"""journey-sla app: a router over the pages in app_pages/ plus the shared sidebar filters.
+
+Installed, this folder is the package ``journey_sla_app`` and ``journey-sla app`` runs this
+file from it; in a checkout ``streamlit run app/streamlit_app.py`` works too. Pages import
+what they need from ``journey_sla.app_logic``.
+"""
 
 from __future__ import annotations
 
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import streamlit as st
 
-# Pages import app modules as top-level names (data, charts) whether started by
-# `streamlit run app/streamlit_app.py` or by AppTest.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if find_spec("journey_sla") is None:
+    # A checkout that was never `pip install -e .`-ed: the package sits beside app/.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sidebar  # noqa: E402
+from journey_sla.app_logic import sidebar  # noqa: E402
 
 st.set_page_config(page_title="journey-sla", page_icon=":material/timer:", layout="wide")
 

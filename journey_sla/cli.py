@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from journey_sla.paths import PROJECT_ROOT, warehouse_path
+from journey_sla.paths import app_script, warehouse_path
 
 DEFAULT_DEMO_DIR = Path("data") / "demo"
 DEFAULT_DEMO_JOURNEYS = 20_000
@@ -233,7 +233,7 @@ def cmd_build(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
 
 def app_command(db: Path, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "streamlit_app.py"),
+        sys.executable, "-m", "streamlit", "run", str(app_script()),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip

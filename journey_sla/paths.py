@@ -14,9 +14,11 @@ Storage layout (see README "Storage layout"):
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
+APP_PACKAGE = "journey_sla_app"  # the repo's app/ folder, installed (pyproject.toml)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,3 +34,15 @@ def raw_path_for(warehouse: str | os.PathLike[str]) -> Path:
     """The raw file that sits beside a warehouse file: warehouse.duckdb -> warehouse.raw.duckdb."""
     warehouse = Path(warehouse)
     return warehouse.with_name(f"{warehouse.stem}.raw{warehouse.suffix or '.duckdb'}")
+
+
+def app_script() -> Path:
+    """The Streamlit entrypoint as installed with the package, wherever the command runs.
+
+    Found through the package (the repo's app/ under an editable install, site-packages
+    from a wheel), never through the working directory or the repository's path.
+    """
+    script = resources.files(APP_PACKAGE) / "streamlit_app.py"
+    if not isinstance(script, Path) or not script.is_file():
+        raise FileNotFoundError(f"the app is not installed as files: {script}")
+    return script

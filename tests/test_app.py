@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import sys
 import threading
 import time
 import zipfile
@@ -21,15 +20,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP_DIR = Path(__file__).resolve().parent.parent / "app"
-APP = str(APP_DIR / "streamlit_app.py")
-sys.path.insert(0, str(APP_DIR))
+from journey_sla.app_logic import charts, data, review_download, stats, warehouse, wording
+from journey_sla.paths import app_script
 
-import charts  # noqa: E402
-import data  # noqa: E402
-import review_download  # noqa: E402
-import stats  # noqa: E402
-import wording  # noqa: E402
+APP = str(app_script())
 
 pytestmark = pytest.mark.slow
 
@@ -246,9 +240,9 @@ def test_due_next_counts_pages_and_filters(warehouse_env: Path) -> None:
 
 
 def test_queue_download_is_the_whole_filtered_queue(warehouse_env: Path) -> None:
-    everything = data.queue_all(data.Filters(), data.QueueChoices())
+    everything = data.queue_all(warehouse.Filters(), data.QueueChoices())
     assert len(everything) == scalar(warehouse_env, "select count(*) from mart_action_queue")
-    breaches = data.queue_all(data.Filters(), data.QueueChoices(sections=("breach",)))
+    breaches = data.queue_all(warehouse.Filters(), data.QueueChoices(sections=("breach",)))
     assert set(breaches["queue_section"]) == {"breach"}
 
 
@@ -382,8 +376,8 @@ def test_fact_path_agrees_with_the_mart(warehouse_env: Path) -> None:
     must give the mart's numbers exactly."""
     territories = tuple(data.filter_options()["territory"])
     for extra in ({}, {"segments": ("smb",)}, {"teams": tuple(data.filter_options()["team"][:2])}):
-        from_mart = data.governance_months(data.Filters(**extra))
-        from_clocks = data.governance_months(data.Filters(territories=territories, **extra))
+        from_mart = data.governance_months(warehouse.Filters(**extra))
+        from_clocks = data.governance_months(warehouse.Filters(territories=territories, **extra))
         keys = ["month_start_date", "group_kind", "group_name"]
         merged = from_mart.merge(from_clocks, on=keys, suffixes=("", "_clocks"), how="outer")
         assert len(merged) == len(from_mart) == len(from_clocks)
@@ -395,8 +389,8 @@ def test_fact_path_agrees_with_the_mart(warehouse_env: Path) -> None:
 
 def test_visit_months_from_the_funnel_mart_and_from_the_visits_agree(warehouse_env: Path) -> None:
     territories = tuple(data.filter_options()["territory"])
-    from_mart = data.visit_months(data.Filters())
-    from_visits = data.visit_months(data.Filters(territories=territories))
+    from_mart = data.visit_months(warehouse.Filters())
+    from_visits = data.visit_months(warehouse.Filters(territories=territories))
     assert len(from_mart) == len(from_visits)
     for column in ("entries", "immature_entries", "conversion_base_entries", "converted_entries"):
         assert list(from_mart[column].astype(int)) == list(from_visits[column].astype(int))
@@ -404,7 +398,7 @@ def test_visit_months_from_the_funnel_mart_and_from_the_visits_agree(warehouse_e
 
 def test_visit_breakdown_matches_the_funnel_mart(warehouse_env: Path) -> None:
     month = date(2025, 6, 1)
-    breakdown = data.visit_breakdown(data.Filters(), [month])
+    breakdown = data.visit_breakdown(warehouse.Filters(), [month])
     stages = breakdown[breakdown["group_kind"] == "stage"].rename(columns={"group_name": "stage"})
     funnel = frame(
         warehouse_env, "select * from mart_stage_funnel where month_start_date = ?", [month]
@@ -418,8 +412,8 @@ def test_visit_breakdown_matches_the_funnel_mart(warehouse_env: Path) -> None:
 
 def test_user_choices_are_bound_not_spliced(warehouse_env: Path) -> None:
     hostile = "smb'); drop table mart_action_queue; --"
-    filters = data.Filters(segments=(hostile,), territories=(hostile,), teams=(hostile,))
-    sql, params = data._predicates(filters, segment="segment", team="team", journey="j")
+    filters = warehouse.Filters(segments=(hostile,), territories=(hostile,), teams=(hostile,))
+    sql, params = warehouse.predicates(filters, segment="segment", team="team", journey="j")
     assert hostile not in sql and params.count([hostile]) == 3
     assert data.queue_summary(filters, data.QueueChoices(owners=(hostile,))).empty
     assert data.recycle_summary(filters)["recycles"].sum() == 0
@@ -439,8 +433,8 @@ def test_rebuild_while_the_app_serves(built_warehouse: Path, tmp_path: Path, mon
     shutil.copy2(raw_path_for(built_warehouse), raw_path_for(served))
     monkeypatch.setenv("JOURNEY_SLA_DB", str(served))
     sql = "select max(as_of) as as_of from mart_data_quality"
-    before = data.query(sql)["as_of"].iloc[0]
-    identity = data.warehouse_identity(served)
+    before = warehouse.query(sql)["as_of"].iloc[0]
+    identity = warehouse.warehouse_identity(served)
     new_as_of = "2026-03-31 23:59:59"
     assert pd.Timestamp(before) != pd.Timestamp(new_as_of)
 
@@ -456,16 +450,16 @@ def test_rebuild_while_the_app_serves(built_warehouse: Path, tmp_path: Path, mon
     builder.start()
     answers: list[pd.Timestamp] = []
     while builder.is_alive():
-        data._cached_query.clear()  # read the file every time, not the cache
-        answers.append(pd.Timestamp(data.query(sql)["as_of"].iloc[0]))
+        warehouse._cached_query.clear()  # read the file every time, not the cache
+        answers.append(pd.Timestamp(warehouse.query(sql)["as_of"].iloc[0]))
         data.table_counts()
         time.sleep(0.05)
     builder.join()
     assert not failures, failures
     assert len(answers) > 10
     assert set(answers) <= {pd.Timestamp(before), pd.Timestamp(new_as_of)}
-    assert data.warehouse_identity(served) != identity
-    assert pd.Timestamp(data.query(sql)["as_of"].iloc[0]) == pd.Timestamp(new_as_of)
+    assert warehouse.warehouse_identity(served) != identity
+    assert pd.Timestamp(warehouse.query(sql)["as_of"].iloc[0]) == pd.Timestamp(new_as_of)
 
 
 # --- small pieces ----------------------------------------------------------------------------

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import charts
-import data
-import ui
+from journey_sla.app_logic import charts, data, ui
 
 info = ui.require_warehouse()
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import data
-import sidebar
-import ui
-import wording
+from journey_sla.app_logic import data, sidebar, ui, wording
 
 PAGE_SIZE = 100
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-import charts
-import data
-import ui
+from journey_sla.app_logic import charts, data, ui
 
 ui.require_warehouse()
 

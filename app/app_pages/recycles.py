@@ -5,11 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import charts
-import data
-import sidebar
-import ui
-import wording
+from journey_sla.app_logic import charts, data, sidebar, ui, wording
 
 ui.require_warehouse()
 filters = sidebar.current()

@@ -5,12 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import charts
-import data
-import sidebar
-import stats
-import ui
-import wording
+from journey_sla.app_logic import charts, data, sidebar, stats, ui, wording
 
 ui.require_warehouse()
 filters = sidebar.current()

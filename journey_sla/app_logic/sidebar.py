@@ -13,19 +13,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-import data
+from journey_sla.app_logic import data
+from journey_sla.app_logic.warehouse import Filters, WarehouseMissing
 
 FILTERS_KEY = "filters"
 
 
-def render() -> data.Filters:
+def render() -> Filters:
     """Draw the filters (when a warehouse is there) and remember the choice for the page."""
     try:
         options = data.filter_options()
         info = data.build_info()
-    except data.WarehouseMissing:
-        st.session_state[FILTERS_KEY] = data.Filters()
-        return data.Filters()
+    except WarehouseMissing:
+        st.session_state[FILTERS_KEY] = Filters()
+        return Filters()
 
     as_of = pd.Timestamp(info["as_of"])
     first = pd.Timestamp(info["first_month_date"]).date() if pd.notna(info["first_month_date"]) \
@@ -56,7 +57,7 @@ def render() -> data.Filters:
         "every month the range touches. The action queue is always as of the build.",
     )
     start, end = _range(chosen, first, last)
-    filters = data.Filters(
+    filters = Filters(
         segments=tuple(segments),
         territories=tuple(territories),
         teams=tuple(teams),
@@ -83,6 +84,6 @@ def _range(chosen: object, first: date, last: date) -> tuple[date, date]:
     return max(start, first), min(end, last)
 
 
-def current() -> data.Filters:
+def current() -> Filters:
     """The filters the sidebar set on this run."""
-    return st.session_state.get(FILTERS_KEY, data.Filters())
+    return st.session_state.get(FILTERS_KEY, Filters())

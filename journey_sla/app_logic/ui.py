@@ -5,17 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import data
+from journey_sla.app_logic import data
+from journey_sla.app_logic.warehouse import RELATIONS, Filters, WarehouseMissing, query
+from journey_sla.paths import warehouse_path
 
-# What a page needs before it can draw anything; checked once per warehouse file.
-REQUIRED_TABLES = (
-    "fct_stage_visits", "fct_sla_clocks", "fct_sla_breaches", "fct_recycles",
-    "fct_visit_outcomes", "fct_clock_outcomes", "mart_governance_monthly",
-    "mart_sla_effectiveness", "mart_target_tuning", "mart_stage_funnel", "mart_stage_kpis",
-    "mart_action_queue", "mart_data_quality", "mart_raw_table_counts",
-    "stg_loader__rejects", "stg_loader__load_log", "sla_policies", "stages", "reason_codes",
-    data.JOURNEY_TERRITORIES, "int_activities_until_as_of",
-)  # fmt: skip
+# What a page needs before it can draw anything: every relation the app reads.
+REQUIRED_TABLES = RELATIONS.names()
 
 RUN_HINT = (
     "Run `make run` (demo data), or `journey-sla load DIR && journey-sla build`, "
@@ -26,21 +21,21 @@ RUN_HINT = (
 def require_warehouse() -> pd.Series:
     """The build's info, or a note saying what to run (and the page stops)."""
     try:
-        present = set(data.query("select table_name from information_schema.tables")["table_name"])
-    except data.WarehouseMissing as missing:
+        present = set(query("select table_name from information_schema.tables")["table_name"])
+    except WarehouseMissing as missing:
         st.info(f"No built warehouse yet ({missing}). {RUN_HINT}")
         st.stop()
     absent = [table for table in REQUIRED_TABLES if table not in present]
     if absent:
         st.info(
-            f"The warehouse {data.warehouse_path()} is not fully built (missing "
+            f"The warehouse {warehouse_path()} is not fully built (missing "
             f"{', '.join(absent[:4])}{' …' if len(absent) > 4 else ''}). {RUN_HINT}"
         )
         st.stop()
     return data.build_info()
 
 
-def filter_caption(filters: data.Filters, applies: str = "") -> None:
+def filter_caption(filters: Filters, applies: str = "") -> None:
     text = f"Filters: {filters.describe()}"
     if applies:
         text += f" — {applies}"

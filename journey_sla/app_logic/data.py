@@ -1,173 +1,25 @@
-"""The app's only data access: read-only DuckDB, bound parameters, cached by file identity.
-
-Why short-lived connections: inside one process ``duckdb.connect(path)`` hands back the
-already-open database while any connection to that path is open, so a long-lived cached
-connection would keep reading the old file after ``journey-sla build`` renames a new one into
-place. Each query therefore opens the file read-only and closes it; results are cached under
-the file's identity (inode, mtime, size), so a rebuild shows up on the next rerun.
-
-Every statement below is this module's own text. What a user picks (month, policy, team,
-owner, journey id, filters) reaches DuckDB only as a bound ``?`` parameter; list filters bind
-a whole list (``list_contains(?, column)``). The only text ever composed into SQL are the
-column names and fixed predicates of this module (``_predicates``), never a value.
+"""The app's queries: one function per thing a page shows, aggregated in DuckDB.
 
 Every query aggregates in DuckDB: pages receive summaries or one page of a long list
-(``limit ? offset ?``), never a fact table.
+(``limit ? offset ?``), never a fact table. Relation names come from ``RELATIONS``; user
+choices are bound parameters (see ``warehouse``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-import duckdb
 import pandas as pd
-import streamlit as st
 
-DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
-
-# The journey's territory is not carried by the marts; the filter reads it from the one
-# relation that has it for every journey. Kept in one place so a journey dimension mart can
-# replace it.
-JOURNEY_TERRITORIES = "int_journeys_enriched"
-
-
-class WarehouseMissing(Exception):
-    """No warehouse file (or not built yet): pages show what to run instead."""
-
-
-def warehouse_path() -> Path:
-    return Path(os.environ.get("JOURNEY_SLA_DB", str(DEFAULT_WAREHOUSE)))
-
-
-def warehouse_identity(path: Path | None = None) -> tuple[int, int, int] | None:
-    """(inode, mtime_ns, size) of the served file, or None when it does not exist."""
-    path = path or warehouse_path()
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(
-    path: str, identity: tuple[int, int, int], sql: str, params: tuple
-) -> pd.DataFrame:
-    # identity is part of the cache key only: a new file means new results.
-    del identity
-    with duckdb.connect(path, read_only=True) as connection:
-        return connection.execute(sql, list(params)).df()
-
-
-def query(sql: str, params: Sequence = ()) -> pd.DataFrame:
-    """Run one of the app's own SQL statements with bound parameters (never user SQL text)."""
-    path = warehouse_path()
-    identity = warehouse_identity(path)
-    if identity is None:
-        raise WarehouseMissing(str(path))
-    try:
-        return _cached_query(str(path), identity, sql, tuple(params))
-    except (duckdb.CatalogException, duckdb.IOException) as error:
-        raise WarehouseMissing(f"{path}: {error}".splitlines()[0]) from error
-
-
-def query_uncached(sql: str, params: Sequence = ()) -> pd.DataFrame:
-    """For downloads of whole lists: run once on request, never kept in the cache."""
-    path = warehouse_path()
-    if warehouse_identity(path) is None:
-        raise WarehouseMissing(str(path))
-    with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute(sql, list(params)).df()
-
-
-# --- filters ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The sidebar's choices. Empty tuples and None mean "all"."""
-
-    segments: tuple[str, ...] = ()
-    territories: tuple[str, ...] = ()
-    teams: tuple[str, ...] = ()
-    start_date: date | None = None
-    end_date: date | None = None
-
-    def describe(self) -> str:
-        def part(values: tuple[str, ...], noun: str) -> str:
-            return ", ".join(values) if values else f"all {noun}"
-
-        dates = (
-            f"{self.start_date:%Y-%m-%d} – {self.end_date:%Y-%m-%d}"
-            if self.start_date and self.end_date
-            else "all dates"
-        )
-        return " · ".join(
-            [
-                part(self.segments, "segments"),
-                part(self.territories, "territories"),
-                part(self.teams, "teams"),
-                dates,
-            ]
-        )
-
-
-def _predicates(
-    filters: Filters,
-    *,
-    segment: str | None = None,
-    team: str | None = None,
-    journey: str | None = None,
-    moment: str | None = None,
-    month: str | None = None,
-) -> tuple[str, list]:
-    """SQL predicates (joined with ``and``) and their bound values for the sidebar filters.
-
-    The keyword arguments name columns of the calling query — constants of this module, never
-    input. ``segment`` None with ``journey`` set filters segments through the journey (for
-    relations without a segment column). Territory always goes through the journey.
-    ``moment`` is a timestamp column (kept when its day is in the range); ``month`` a
-    month-start date column (kept when the month touches the range). Filters not set add
-    nothing, so an unfiltered page runs the plainest plan.
-    """
-    clauses: list[str] = []
-    params: list = []
-    if segment and filters.segments:
-        clauses.append(f"list_contains(?::varchar[], {segment})")
-        params.append(list(filters.segments))
-    if team and filters.teams:
-        clauses.append(f"list_contains(?::varchar[], {team})")
-        params.append(list(filters.teams))
-    journey_clauses: list[str] = []
-    if journey and filters.segments and not segment:
-        journey_clauses.append("list_contains(?::varchar[], coalesce(segment, 'unknown'))")
-        params.append(list(filters.segments))
-    if journey and filters.territories:
-        journey_clauses.append("list_contains(?::varchar[], coalesce(territory, 'unknown'))")
-        params.append(list(filters.territories))
-    if journey_clauses:
-        clauses.append(
-            f"{journey} in (select journey_id from {JOURNEY_TERRITORIES}"
-            f" where {' and '.join(journey_clauses)})"
-        )
-    if moment and filters.start_date:
-        clauses.append(f"{moment} >= ?::date")
-        params.append(filters.start_date)
-    if moment and filters.end_date:
-        clauses.append(f"{moment} < ?::date + interval 1 day")
-        params.append(filters.end_date)
-    if month and filters.start_date:
-        clauses.append(f"{month} >= date_trunc('month', ?::date)")
-        params.append(filters.start_date)
-    if month and filters.end_date:
-        clauses.append(f"{month} <= ?::date")
-        params.append(filters.end_date)
-    return (" and ".join(clauses) or "true"), params
-
+from journey_sla.app_logic.warehouse import (
+    RELATIONS,
+    Filters,
+    predicates,
+    query,
+    query_uncached,
+)
 
 # --- the whole app ---------------------------------------------------------------------------
 
@@ -175,12 +27,12 @@ def _predicates(
 def build_info() -> pd.Series:
     """as_of of the build, the last load, the first month with data, the conversion window."""
     return query(
-        """
+        f"""
         select
-            (select max(as_of) from mart_data_quality) as as_of,
-            (select max(loaded_at) from stg_loader__load_log) as last_loaded_at,
-            (select min(month_start_date) from mart_stage_funnel) as first_month_date,
-            (select conversion_window_days from fct_visit_outcomes limit 1)
+            (select max(as_of) from {RELATIONS.data_quality}) as as_of,
+            (select max(loaded_at) from {RELATIONS.load_log}) as last_loaded_at,
+            (select min(month_start_date) from {RELATIONS.stage_funnel}) as first_month_date,
+            (select conversion_window_days from {RELATIONS.visit_outcomes} limit 1)
                 as conversion_window_days
         """
     ).iloc[0]
@@ -191,13 +43,13 @@ def filter_options() -> dict[str, list[str]]:
     frame = query(
         f"""
         select 'segment' as kind, segment as value
-        from (select distinct segment from fct_visit_outcomes)
+        from (select distinct segment from {RELATIONS.visit_outcomes})
         union all
         select 'team' as kind, team as value
-        from (select distinct team from mart_governance_monthly where rollup_level = 'team')
+        from (select distinct team from {RELATIONS.governance_monthly} where rollup_level = 'team')
         union all
         select 'territory' as kind, value
-        from (select distinct coalesce(territory, 'unknown') as value from {JOURNEY_TERRITORIES})
+        from (select distinct coalesce(territory, 'unknown') as value from {RELATIONS.journeys})
         order by kind, value
         """
     )
@@ -232,7 +84,7 @@ def governance_months(filters: Filters) -> pd.DataFrame:
         return _governance_months_from_clocks(filters)
     level = _GOVERNANCE_LEVELS[(bool(filters.segments), bool(filters.teams))]
     team_level = "segment_team" if filters.segments else "team"
-    where, params = _predicates(filters, segment="segment", team="team", month="month_start_date")
+    where, params = predicates(filters, segment="segment", team="team", month="month_start_date")
     counts = """
             sum(clocks) as clocks,
             sum(met_clocks) as met_clocks,
@@ -251,7 +103,7 @@ def governance_months(filters: Filters) -> pd.DataFrame:
             sum(immature_visits) as immature_visits,
             sum(conversion_base_visits) as conversion_base_visits,
             sum(converted_visits) as converted_visits
-        from mart_governance_monthly
+        from {RELATIONS.governance_monthly}
         where rollup_level = ? and {where}
         group by month_start_date, policy_id
         union all
@@ -264,7 +116,7 @@ def governance_months(filters: Filters) -> pd.DataFrame:
             null as immature_visits,
             null as conversion_base_visits,
             null as converted_visits
-        from mart_governance_monthly
+        from {RELATIONS.governance_monthly}
         where rollup_level = ? and {where}
         group by month_start_date, team
         order by month_start_date, group_kind, group_name
@@ -279,7 +131,7 @@ def _governance_months_from_clocks(filters: Filters) -> pd.DataFrame:
     Slower: each clocked visit is counted once per policy (as the mart does) by grouping
     the clocks by visit first.
     """
-    where, params = _predicates(
+    where, params = predicates(
         filters,
         segment="segment",
         team="owner_team",
@@ -297,7 +149,7 @@ def _governance_months_from_clocks(filters: Filters) -> pd.DataFrame:
                 status,
                 is_mature,
                 is_converted
-            from fct_clock_outcomes
+            from {RELATIONS.clock_outcomes}
             where {where}
         ),
 
@@ -363,7 +215,7 @@ def visit_months(filters: Filters) -> pd.DataFrame:
     team or territory filters the funnel mart itself answers (same numbers, far fewer rows).
     """
     if not (filters.segments or filters.teams or filters.territories):
-        where, params = _predicates(filters, month="month_start_date")
+        where, params = predicates(filters, month="month_start_date")
         return query(
             f"""
             select
@@ -373,14 +225,14 @@ def visit_months(filters: Filters) -> pd.DataFrame:
                 sum(conversion_base_entries) as conversion_base_entries,
                 sum(converted_entries) as converted_entries,
                 sum(progressed_entries) as progressed_entries
-            from mart_stage_funnel
+            from {RELATIONS.stage_funnel}
             where {where}
             group by month_start_date
             order by month_start_date
             """,
             params,
         )
-    where, params = _predicates(
+    where, params = predicates(
         filters,
         segment="segment",
         team="owner_team",
@@ -396,7 +248,7 @@ def visit_months(filters: Filters) -> pd.DataFrame:
             count(*) filter (where is_converted is not null) as conversion_base_entries,
             count(*) filter (where is_converted) as converted_entries,
             count(*) filter (where is_progressed) as progressed_entries
-        from fct_visit_outcomes
+        from {RELATIONS.visit_outcomes}
         where not is_closing and {where}
         group by entered_month_date
         order by month_start_date
@@ -409,7 +261,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
     """Funnel visits entered in the given months, per month × stage (group_kind 'stage'),
     per month × visit owner team ('team') and per month ('all'): counts, conversion and
     velocity (median / p75 days to a progressed exit, mart_stage_funnel's measures)."""
-    where, params = _predicates(filters, segment="segment", team="owner_team", journey="journey_id")
+    where, params = predicates(filters, segment="segment", team="owner_team", journey="journey_id")
     return query(
         f"""
         select
@@ -432,7 +284,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
             quantile_cont(days_to_progress, 0.75) filter (
                 where is_progressed
             ) as p75_days_to_progress
-        from fct_visit_outcomes
+        from {RELATIONS.visit_outcomes}
         where
             not is_closing
             and entered_month_date between ? and ?
@@ -451,7 +303,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
 
 def effectiveness() -> pd.DataFrame:
     return query(
-        """
+        f"""
         select
             effectiveness.policy_id,
             effectiveness.stage,
@@ -475,8 +327,8 @@ def effectiveness() -> pd.DataFrame:
             effectiveness.met_median_days_to_progress,
             effectiveness.breached_median_days_to_progress,
             effectiveness.median_days_to_progress_difference
-        from mart_sla_effectiveness as effectiveness
-        left join stages on stages.stage = effectiveness.stage
+        from {RELATIONS.sla_effectiveness} as effectiveness
+        left join {RELATIONS.stages} as stages on stages.stage = effectiveness.stage
         order by coalesce(stages.funnel_order, 99), effectiveness.policy_id
         """
     )
@@ -488,10 +340,10 @@ def effectiveness() -> pd.DataFrame:
 def policies() -> pd.DataFrame:
     """The sla_policies seed in funnel order (the playbook's matrix)."""
     return query(
-        """
+        f"""
         select policies.*, stages.label as stage_label
-        from sla_policies as policies
-        left join stages on stages.stage = policies.stage
+        from {RELATIONS.policies} as policies
+        left join {RELATIONS.stages} as stages on stages.stage = policies.stage
         order by coalesce(stages.funnel_order, 99), policies.policy_id
         """
     )
@@ -517,11 +369,11 @@ def policy_attainment(filters: Filters) -> pd.DataFrame:
 
 def latest_kpis(filters: Filters) -> pd.DataFrame:
     """Each KPI's value in the latest month (within the date range) that has one."""
-    where, params = _predicates(filters, month="month_start_date")
+    where, params = predicates(filters, month="month_start_date")
     return query(
         f"""
         select kpi, month_start_date, value, value_unit, observations, immature_visits
-        from mart_stage_kpis
+        from {RELATIONS.stage_kpis}
         where value is not null and {where}
         qualify row_number() over (partition by kpi order by month_start_date desc) = 1
         """,
@@ -543,7 +395,7 @@ class QueueChoices:
 
 
 def _queue_where(filters: Filters, choices: QueueChoices) -> tuple[str, list]:
-    where, params = _predicates(filters, team="queue.owner_team", journey="queue.journey_id")
+    where, params = predicates(filters, team="queue.owner_team", journey="queue.journey_id")
     clauses = [where]
     if choices.owners:
         clauses.append("list_contains(?::varchar[], coalesce(queue.owner_id, '(no owner)'))")
@@ -592,7 +444,7 @@ def queue_summary(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
             count(*) as items
         from (
             select *, coalesce(owner_id, '(no owner)') as owner_key
-            from mart_action_queue as queue
+            from {RELATIONS.action_queue} as queue
             where {where}
         )
         group by grouping sets ((queue_section), (owner_key))
@@ -608,7 +460,7 @@ def queue_page(filters: Filters, choices: QueueChoices, limit: int, offset: int)
     return query(
         f"""
         select {_QUEUE_COLUMNS}
-        from mart_action_queue as queue
+        from {RELATIONS.action_queue} as queue
         where {where}
         order by queue.urgency_rank
         limit ? offset ?
@@ -623,7 +475,7 @@ def queue_all(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
     return query_uncached(
         f"""
         select queue.*
-        from mart_action_queue as queue
+        from {RELATIONS.action_queue} as queue
         where {where}
         order by queue.urgency_rank
         """,
@@ -633,7 +485,9 @@ def queue_all(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
 
 def queue_policies() -> list[str]:
     return (
-        query("select distinct policy_id from mart_action_queue order by policy_id")["policy_id"]
+        query(f"select distinct policy_id from {RELATIONS.action_queue} order by policy_id")[
+            "policy_id"
+        ]
         .dropna()
         .tolist()
     )
@@ -645,9 +499,9 @@ def queue_policies() -> list[str]:
 def owner_teams() -> pd.DataFrame:
     """Each owner's team (users.team as the visit facts carry it; 'unassigned' without)."""
     return query(
-        """
+        f"""
         select distinct owner_id, owner_team
-        from fct_visit_outcomes
+        from {RELATIONS.visit_outcomes}
         where owner_id is not null
         order by owner_id
         """
@@ -657,7 +511,7 @@ def owner_teams() -> pd.DataFrame:
 def _recycles_where(filters: Filters) -> tuple[str, list]:
     """Sidebar filters on fct_recycles: segment and territory through the journey, team
     through the owner's team, dates on recycled_at."""
-    where, params = _predicates(
+    where, params = predicates(
         filters, journey="recycles.journey_id", moment="recycles.recycled_at"
     )
     if filters.teams:
@@ -695,7 +549,7 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
                 recycles.is_re_entered,
                 recycles.re_entry_reached_sql,
                 recycles.days_to_re_entry
-            from fct_recycles as recycles
+            from {RELATIONS.recycles} as recycles
             where {where}
         )
 
@@ -731,9 +585,9 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
 def reason_codes() -> pd.DataFrame:
     """The reason-code list (seed) recycles are checked against."""
     return query(
-        """
+        f"""
         select reason_code, label, applies_to, nurture_track, re_entry_trigger, is_active
-        from reason_codes
+        from {RELATIONS.reason_codes}
         order by is_active desc, applies_to, reason_code
         """
     )
@@ -744,7 +598,7 @@ def reason_codes() -> pd.DataFrame:
 
 def tuning_policies() -> pd.DataFrame:
     return query(
-        """
+        f"""
         select
             tuning.policy_id,
             any_value(tuning.stage) as stage,
@@ -752,9 +606,9 @@ def tuning_policies() -> pd.DataFrame:
             any_value(policies.description) as description,
             min(coalesce(stages.funnel_order, 99)) as funnel_order,
             sum(tuning.resolved_clocks) as resolved_clocks
-        from mart_target_tuning as tuning
-        left join sla_policies as policies on policies.policy_id = tuning.policy_id
-        left join stages on stages.stage = tuning.stage
+        from {RELATIONS.target_tuning} as tuning
+        left join {RELATIONS.policies} as policies on policies.policy_id = tuning.policy_id
+        left join {RELATIONS.stages} as stages on stages.stage = tuning.stage
         group by tuning.policy_id
         order by funnel_order, tuning.policy_id
         """
@@ -763,9 +617,9 @@ def tuning_policies() -> pd.DataFrame:
 
 def tuning(policy_id: str) -> pd.DataFrame:
     return query(
-        """
+        f"""
         select *
-        from mart_target_tuning
+        from {RELATIONS.target_tuning}
         where policy_id = ?
         order by bucket_number
         """,
@@ -779,9 +633,9 @@ def tuning(policy_id: str) -> pd.DataFrame:
 def journey_matches(text: str, limit: int = 20) -> list[str]:
     """Journey ids equal to text, else starting with it (case-insensitive)."""
     frame = query(
-        """
+        f"""
         select journey_id
-        from (select distinct journey_id from fct_stage_visits)
+        from (select distinct journey_id from {RELATIONS.stage_visits})
         where journey_id = ? or lower(journey_id) like lower(?) || '%' escape '\\'
         order by journey_id != ?, journey_id
         limit ?
@@ -794,9 +648,9 @@ def journey_matches(text: str, limit: int = 20) -> list[str]:
 def example_journeys(limit: int = 8) -> list[str]:
     """A few journeys with breaches, to try the explorer on."""
     frame = query(
-        """
+        f"""
         select journey_id
-        from fct_sla_breaches
+        from {RELATIONS.sla_breaches}
         group by journey_id
         order by count(*) desc, journey_id
         limit ?
@@ -817,7 +671,7 @@ def journey_header(journey_id: str) -> pd.DataFrame:
             journeys.intent_level,
             journeys.product_line,
             journeys.created_at
-        from {JOURNEY_TERRITORIES} as journeys
+        from {RELATIONS.journeys} as journeys
         where journeys.journey_id = ?
         """,
         [journey_id],
@@ -826,7 +680,7 @@ def journey_header(journey_id: str) -> pd.DataFrame:
 
 def journey_visits(journey_id: str) -> pd.DataFrame:
     return query(
-        """
+        f"""
         select
             visits.journey_visit_sequence,
             visits.stage,
@@ -842,8 +696,8 @@ def journey_visits(journey_id: str) -> pd.DataFrame:
             visits.business_minutes_in_stage,
             visits.stage_visit_id
         from (
-            select *, (select max(as_of) from mart_data_quality) as as_of
-            from fct_stage_visits
+            select *, (select max(as_of) from {RELATIONS.data_quality}) as as_of
+            from {RELATIONS.stage_visits}
             where journey_id = ?
         ) as visits
         order by visits.journey_visit_sequence
@@ -854,9 +708,9 @@ def journey_visits(journey_id: str) -> pd.DataFrame:
 
 def journey_activities(journey_id: str) -> pd.DataFrame:
     return query(
-        """
+        f"""
         select activity_id, activity_type, direction, outcome, owner_id, is_human_touch, occurred_at
-        from int_activities_until_as_of
+        from {RELATIONS.activities}
         where journey_id = ?
         order by occurred_at, activity_id
         """,
@@ -866,7 +720,7 @@ def journey_activities(journey_id: str) -> pd.DataFrame:
 
 def journey_clocks(journey_id: str) -> pd.DataFrame:
     return query(
-        """
+        f"""
         select
             clocks.policy_id,
             policies.description as commitment,
@@ -883,9 +737,9 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
             breaches.failure_action,
             breaches.is_handled,
             clocks.clock_id
-        from fct_sla_clocks as clocks
-        left join sla_policies as policies on policies.policy_id = clocks.policy_id
-        left join fct_sla_breaches as breaches on breaches.clock_id = clocks.clock_id
+        from {RELATIONS.sla_clocks} as clocks
+        left join {RELATIONS.policies} as policies on policies.policy_id = clocks.policy_id
+        left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
         where clocks.journey_id = ?
         order by clocks.started_at, clocks.policy_id
         """,
@@ -898,10 +752,10 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
 
 def table_counts() -> pd.DataFrame:
     return query(
-        """
+        f"""
         select table_name, rows_in_warehouse, last_file_name, last_rows_read,
                last_rows_loaded, last_rows_rejected, last_loaded_at
-        from mart_raw_table_counts
+        from {RELATIONS.raw_table_counts}
         order by table_order
         """
     )
@@ -909,10 +763,10 @@ def table_counts() -> pd.DataFrame:
 
 def rejects_by_reason() -> pd.DataFrame:
     return query(
-        """
+        f"""
         select table_name, reject_reason, count(*) as rejected_rows,
                any_value(raw_values) as example_raw_values
-        from stg_loader__rejects
+        from {RELATIONS.rejects}
         group by table_name, reject_reason
         order by rejected_rows desc, table_name, reject_reason
         """
@@ -922,9 +776,9 @@ def rejects_by_reason() -> pd.DataFrame:
 def reject_examples(limit_per_reason: int = 3) -> pd.DataFrame:
     """The first few rejected rows of each table × reason, with the offending column."""
     return query(
-        """
+        f"""
         select table_name, reject_reason, column_name, file_row_number, raw_values
-        from stg_loader__rejects
+        from {RELATIONS.rejects}
         qualify row_number() over (
             partition by table_name, reject_reason order by file_row_number
         ) <= ?
@@ -936,10 +790,10 @@ def reject_examples(limit_per_reason: int = 3) -> pd.DataFrame:
 
 def load_log(limit: int = 50) -> pd.DataFrame:
     return query(
-        """
+        f"""
         select loaded_at, table_name, file_name, rows_read, rows_loaded, rows_rejected,
                rows_inserted, rows_updated, load_id
-        from stg_loader__load_log
+        from {RELATIONS.load_log}
         order by loaded_at desc, table_name
         limit ?
         """,
@@ -949,10 +803,10 @@ def load_log(limit: int = 50) -> pd.DataFrame:
 
 def data_quality() -> pd.DataFrame:
     return query(
-        """
+        f"""
         select check_name, table_name, detail, severity, finding_count, checked_count,
                finding_share, is_passing, description
-        from mart_data_quality
+        from {RELATIONS.data_quality}
         order by is_passing, check_order, finding_count desc, table_name, detail
         """
     )

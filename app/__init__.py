@@ -1,0 +1,1 @@
+"""The Streamlit app, installed as the package ``journey_sla_app`` (see pyproject.toml)."""

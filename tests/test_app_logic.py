@@ -1,0 +1,58 @@
+"""Rules of the app's code that need no warehouse: relation names in one place, the sidebar's
+date range, predicates that bind every value."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from journey_sla.app_logic import sidebar, ui, warehouse
+from journey_sla.app_logic.warehouse import RELATIONS, Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_CODE = sorted((ROOT / "journey_sla" / "app_logic").glob("*.py")) + sorted(
+    (ROOT / "app").rglob("*.py")
+)
+
+
+def test_relation_names_are_spelled_only_in_relations() -> None:
+    """Renaming a relation the app reads is one edit: warehouse.Relations. No statement of
+    the app names a relation itself (`from x` / `join x` with a literal name)."""
+    names = "|".join(re.escape(name) for name in RELATIONS.names())
+    literal = re.compile(rf"\b(?:from|join)\s+(?:{names})\b(?!\s*[,:(])", re.IGNORECASE)
+    offenders = []
+    for path in APP_CODE:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if literal.search(code):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+    assert len(set(RELATIONS.names())) == len(RELATIONS.names())
+
+
+def test_every_relation_read_is_required_before_a_page_draws() -> None:
+    assert RELATIONS.names() == ui.REQUIRED_TABLES
+    assert "int_journeys_enriched" in ui.REQUIRED_TABLES  # the territory filter's source
+
+
+def test_predicates_bind_values_and_name_only_columns_and_relations() -> None:
+    filters = Filters(
+        segments=("smb",), territories=("emea",), teams=("t1",),
+        start_date=date(2026, 1, 1), end_date=date(2026, 3, 31),
+    )  # fmt: skip
+    sql, params = warehouse.predicates(
+        filters, segment="segment", team="team", journey="journey_id", moment="entered_at"
+    )
+    assert "smb" not in sql and "emea" not in sql and "2026" not in sql
+    assert f"from {RELATIONS.journeys}" in sql
+    assert params == [["smb"], ["t1"], ["emea"], date(2026, 1, 1), date(2026, 3, 31)]
+    assert warehouse.predicates(Filters()) == ("true", [])
+
+
+def test_sidebar_range_while_picking() -> None:
+    first, last = date(2025, 1, 1), date(2026, 6, 30)
+    assert sidebar._range((), first, last) == (first, last)
+    assert sidebar._range((date(2025, 5, 1),), first, last) == (date(2025, 5, 1), last)
+    assert sidebar._range((date(2024, 1, 1), date(2027, 1, 1)), first, last) == (first, last)
+    assert sidebar._range(date(2025, 5, 1), first, last) == (date(2025, 5, 1), last)
