@@ -1,9 +1,9 @@
 """Write the CRM exports from a built warehouse: due-next tasks, breach alerts, reassignments.
 
 The exports are thin, set-based projections of the marts (``mart_action_queue``,
-``mart_reassignments``, ``dim_build``), written with DuckDB ``COPY`` from a read-only connection, so an
-export never changes the warehouse and can run while the app is serving it. Every row
-carries an id derived from the clock's stable ``clock_id``: re-running the export, or
+``mart_reassignments``, ``dim_build``), written with DuckDB ``COPY`` from a read-only
+connection, so an export never changes the warehouse and can run while the app is serving
+it. Every row carries an id derived from the clock's stable ``clock_id``: re-running the export, or
 exporting after a rebuild, gives the same id to the same task, so a CRM that upserts on it
 never creates duplicates. Columns are documented in docs/exports.md.
 """

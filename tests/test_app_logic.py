@@ -33,7 +33,7 @@ def test_relation_names_are_spelled_only_in_relations() -> None:
 
 def test_every_relation_read_is_required_before_a_page_draws() -> None:
     assert RELATIONS.names() == ui.REQUIRED_TABLES
-    assert "int_journeys_enriched" in ui.REQUIRED_TABLES  # the territory filter's source
+    assert "dim_journeys" in ui.REQUIRED_TABLES  # the territory filter's source
 
 
 def test_predicates_bind_values_and_name_only_columns_and_relations() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -103,3 +104,104 @@ def test_marts_the_app_reads_enforce_contracts(manifest: dict) -> None:
         and not models[name]["config"].get("contract", {}).get("enforced")
     ]
     assert unenforced == []
+
+
+# --- the layers (docs/architecture.md) ---------------------------------------------------------
+
+
+def layer_of(node: dict) -> str:
+    """staging, intermediate, marts/<area>, seed or source, from where the node lives."""
+    if node["resource_type"] in {"seed", "source"}:
+        return node["resource_type"]
+    parts = Path(node["original_file_path"]).parts
+    return parts[1] if parts[1] != "marts" else f"marts/{parts[2]}"
+
+
+def upstream_layers(manifest: dict, node: dict) -> set[tuple[str, str]]:
+    nodes = {**manifest["nodes"], **manifest["sources"]}
+    return {
+        (layer_of(nodes[parent]), nodes[parent]["name"])
+        for parent in node["depends_on"]["nodes"]
+        if parent in nodes and nodes[parent]["package_name"] == "journey_sla"
+    }
+
+
+def allowed_upstream(layer: str) -> set[str]:
+    """Each layer reads only the layers below it (STYLE.md): staging reads sources;
+    intermediate reads staging, seeds and itself; marts read intermediate models and each
+    other. Two stated exceptions: health marts report on the raw data itself, so they read
+    staging; core dimensions may publish a reference seed unchanged."""
+    if layer == "staging":
+        return {"source"}
+    if layer == "intermediate":
+        return {"staging", "seed", "intermediate"}
+    marts = {"intermediate"} | {f"marts/{area}" for area in MART_AREAS}
+    if layer == "marts/health":
+        return marts | {"staging"}
+    if layer == "marts/core":
+        return marts | {"seed"}
+    return marts
+
+
+MART_AREAS = ("core", "sla", "governance", "operations", "health")
+
+
+def test_every_model_reads_only_the_layers_below_it(manifest: dict) -> None:
+    problems = []
+    for node in project_models(manifest):
+        layer = layer_of(node)
+        allowed = allowed_upstream(layer)
+        for parent_layer, parent in upstream_layers(manifest, node):
+            if parent_layer not in allowed:
+                problems.append(f"{layer} {node['name']} reads {parent_layer} {parent}")
+    assert problems == []
+
+
+def test_the_app_and_the_exports_read_only_marts(manifest: dict) -> None:
+    from journey_sla.app_logic.warehouse import RELATIONS
+    from journey_sla.export import REQUIRED_TABLES
+
+    marts = {
+        node["name"] for node in project_models(manifest) if layer_of(node).startswith("marts/")
+    }
+    assert set(RELATIONS.names()) - marts == set()
+    assert set(REQUIRED_TABLES) - marts == set()
+    for exposure in manifest["exposures"].values():
+        read = {dependency.split(".")[-1] for dependency in exposure["depends_on"]["nodes"]}
+        assert read - marts == set(), exposure["name"]
+    access = {node["name"]: node["access"] for node in project_models(manifest)}
+    exposed = {
+        dependency.split(".")[-1]
+        for exposure in manifest["exposures"].values()
+        for dependency in exposure["depends_on"]["nodes"]
+    }
+    assert {access[name] for name in exposed} == {"public"}
+    assert {access[name] for name in access if name not in exposed} == {"protected"}
+
+
+def test_a_long_model_says_why(manifest: dict) -> None:
+    """No model over 250 lines or 7 refs without a `-- Size:` comment saying why."""
+    problems = []
+    for node in project_models(manifest):
+        sql = (Path(__file__).resolve().parent.parent / node["original_file_path"]).read_text()
+        lines, refs = len(sql.splitlines()), sql.count("ref('")
+        if (lines > 250 or refs > 7) and "-- Size:" not in sql:
+            problems.append(f"{node['name']}: {lines} lines, {refs} refs")
+    assert problems == []
+
+
+def test_ownership_is_read_only_from_the_owner_history() -> None:
+    """The tie rule ("of several assignments at one instant the highest assignment_id owns")
+    and "the latest assignment at or before t" live only in int_owner_history: no other model
+    ranks assignments; every consumer joins the history with owner_valid_at."""
+    root = Path(__file__).resolve().parent.parent / "models"
+    ranking = re.compile(r"assignment_id\s+desc|assigned_at\s+desc", re.IGNORECASE)
+    offenders = [
+        path.stem
+        for path in root.rglob("*.sql")
+        if path.stem != "int_owner_history" and ranking.search(path.read_text())
+    ]
+    assert offenders == []
+    consumers = [p.stem for p in root.rglob("*.sql") if "owner_valid_at(" in p.read_text()]
+    expected = {"int_stage_visits", "int_instant_clocks_started", "mart_routing_monthly"}
+    assert set(consumers) >= expected

@@ -33,7 +33,7 @@ def digest(path: Path) -> str:
 
 def warehouse_as_of(warehouse: Path) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        moment = connection.execute("select as_of from int_as_of_resolved").fetchone()[0]
+        moment = connection.execute("select as_of from dim_build").fetchone()[0]
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 

@@ -28,12 +28,8 @@ def build_info() -> pd.Series:
     """as_of of the build, the last load, the first month with data, the conversion window."""
     return query(
         f"""
-        select
-            (select max(as_of) from {RELATIONS.data_quality}) as as_of,
-            (select max(loaded_at) from {RELATIONS.load_log}) as last_loaded_at,
-            (select min(month_start_date) from {RELATIONS.stage_funnel}) as first_month_date,
-            (select conversion_window_days from {RELATIONS.visit_outcomes} limit 1)
-                as conversion_window_days
+        select as_of, last_loaded_at, first_month_date, conversion_window_days
+        from {RELATIONS.build}
         """
     ).iloc[0]
 
@@ -62,13 +58,15 @@ def filter_options() -> dict[str, list[str]]:
 # --- monthly review --------------------------------------------------------------------------
 
 
-_GOVERNANCE_LEVELS = {
-    # (segments filtered, teams filtered) -> the mart_governance_monthly rows that hold them
-    (False, False): "policy",
-    (True, False): "segment",
-    (False, True): "team",
-    (True, True): "segment_team",
-}
+def governance_level(segments: bool, territories: bool, teams: bool) -> str:
+    """The mart_governance_monthly roll-up level that keeps exactly the filtered dimensions:
+    its rows add up exactly over any subset of segments, territories and teams."""
+    kept = [
+        name
+        for name, kept in (("segment", segments), ("territory", territories), ("team", teams))
+        if kept
+    ]
+    return "_".join(kept) or "policy"
 
 
 def governance_months(filters: Filters) -> pd.DataFrame:
@@ -78,13 +76,14 @@ def governance_months(filters: Filters) -> pd.DataFrame:
     policy); 'team' rows carry clock counts only (team conversion comes from the visits,
     visit_teams). Read from mart_governance_monthly: its roll-up rows answer every
     segment/team filter (a segment's rows add up exactly; team rows add up clocks exactly).
-    The territory filter is not in the mart, so it reads fct_clock_outcomes instead.
+    Territory roll-ups are in the mart too, so every filter reads it.
     """
-    if filters.territories:
-        return _governance_months_from_clocks(filters)
-    level = _GOVERNANCE_LEVELS[(bool(filters.segments), bool(filters.teams))]
-    team_level = "segment_team" if filters.segments else "team"
-    where, params = predicates(filters, segment="segment", team="team", month="month_start_date")
+    segments, territories = bool(filters.segments), bool(filters.territories)
+    level = governance_level(segments, territories, bool(filters.teams))
+    team_level = governance_level(segments, territories, True)
+    where, params = predicates(
+        filters, segment="segment", territory="territory", team="team", month="month_start_date"
+    )
     counts = """
             sum(clocks) as clocks,
             sum(met_clocks) as met_clocks,
@@ -122,88 +121,6 @@ def governance_months(filters: Filters) -> pd.DataFrame:
         order by month_start_date, group_kind, group_name
         """,
         [level, *params, team_level, *params],
-    )
-
-
-def _governance_months_from_clocks(filters: Filters) -> pd.DataFrame:
-    """governance_months from the clocks, for filters the mart cannot answer (territory).
-
-    Slower: each clocked visit is counted once per policy (as the mart does) by grouping
-    the clocks by visit first.
-    """
-    where, params = predicates(
-        filters,
-        segment="segment",
-        team="owner_team",
-        journey="journey_id",
-        month="started_month_date",
-    )
-    return query(
-        f"""
-        with clocks as (
-            select
-                started_month_date,
-                policy_id,
-                owner_team,
-                stage_visit_id,
-                status,
-                is_mature,
-                is_converted
-            from {RELATIONS.clock_outcomes}
-            where {where}
-        ),
-
-        policy_visits as (
-            select
-                started_month_date,
-                policy_id,
-                stage_visit_id,
-                count(*) as clocks,
-                count(*) filter (where status = 'met') as met_clocks,
-                count(*) filter (where status = 'breached') as breached_clocks,
-                count(*) filter (where status = 'open') as open_clocks,
-                count(*) filter (where status = 'cancelled') as cancelled_clocks,
-                bool_or(not is_mature) as is_immature,
-                bool_or(is_converted is not null) as is_conversion_base,
-                bool_or(is_converted) as is_converted
-            from clocks
-            group by started_month_date, policy_id, stage_visit_id
-        )
-
-        select
-            started_month_date as month_start_date,
-            'policy' as group_kind,
-            policy_id as group_name,
-            sum(clocks) as clocks,
-            sum(met_clocks) as met_clocks,
-            sum(breached_clocks) as breached_clocks,
-            sum(open_clocks) as open_clocks,
-            sum(cancelled_clocks) as cancelled_clocks,
-            count(stage_visit_id) as clocked_visits,
-            count(stage_visit_id) filter (where is_immature) as immature_visits,
-            count(stage_visit_id) filter (where is_conversion_base) as conversion_base_visits,
-            count(stage_visit_id) filter (where is_converted) as converted_visits
-        from policy_visits
-        group by started_month_date, policy_id
-        union all
-        select
-            started_month_date as month_start_date,
-            'team' as group_kind,
-            owner_team as group_name,
-            count(*) as clocks,
-            count(*) filter (where status = 'met') as met_clocks,
-            count(*) filter (where status = 'breached') as breached_clocks,
-            count(*) filter (where status = 'open') as open_clocks,
-            count(*) filter (where status = 'cancelled') as cancelled_clocks,
-            null as clocked_visits,
-            null as immature_visits,
-            null as conversion_base_visits,
-            null as converted_visits
-        from clocks
-        group by started_month_date, owner_team
-        order by month_start_date, group_kind, group_name
-        """,
-        params,
     )
 
 

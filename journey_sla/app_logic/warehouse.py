@@ -31,15 +31,15 @@ from journey_sla.paths import warehouse_path
 
 @dataclass(frozen=True)
 class Relations:
-    """Every relation the app reads, named for its role. The one place to rename them: no
-    other module of the app spells a relation name (tests/test_app_logic.py checks)."""
+    """Every relation the app reads, named for its role: only marts (the governance_app
+    exposure in models/marts/_exposures.yml). The one place to rename them: no other module
+    of the app spells a relation name (tests/test_app_logic.py checks)."""
 
     stage_visits: str = "fct_stage_visits"
     sla_clocks: str = "fct_sla_clocks"
     sla_breaches: str = "fct_sla_breaches"
     recycles: str = "fct_recycles"
     visit_outcomes: str = "fct_visit_outcomes"
-    clock_outcomes: str = "fct_clock_outcomes"
     governance_monthly: str = "mart_governance_monthly"
     sla_effectiveness: str = "mart_sla_effectiveness"
     target_tuning: str = "mart_target_tuning"
@@ -48,15 +48,15 @@ class Relations:
     action_queue: str = "mart_action_queue"
     data_quality: str = "mart_data_quality"
     raw_table_counts: str = "mart_raw_table_counts"
-    rejects: str = "stg_loader__rejects"
-    load_log: str = "stg_loader__load_log"
-    policies: str = "sla_policies"
-    stages: str = "stages"
-    reason_codes: str = "reason_codes"
-    # The journey's territory is not carried by the marts; the filter reads it from the one
-    # relation that has it for every journey (until a journey dimension mart replaces it).
-    journeys: str = "int_journeys_enriched"
-    activities: str = "int_activities_until_as_of"
+    rejects: str = "mart_rejects"
+    load_log: str = "mart_load_log"
+    build: str = "dim_build"
+    policies: str = "dim_policies"
+    stages: str = "dim_stages"
+    reason_codes: str = "dim_reason_codes"
+    journeys: str = "dim_journeys"
+    owners: str = "dim_owners"
+    activities: str = "fct_activities"
 
     def names(self) -> tuple[str, ...]:
         """Every relation name, in the order above (what a page needs before it can draw)."""
@@ -147,6 +147,7 @@ def predicates(
     filters: Filters,
     *,
     segment: str | None = None,
+    territory: str | None = None,
     team: str | None = None,
     journey: str | None = None,
     moment: str | None = None,
@@ -155,8 +156,8 @@ def predicates(
     """SQL predicates (joined with ``and``) and their bound values for the sidebar filters.
 
     The keyword arguments name columns of the calling query — constants of this module, never
-    input. ``segment`` None with ``journey`` set filters segments through the journey (for
-    relations without a segment column). Territory always goes through the journey.
+    input. ``segment`` or ``territory`` None with ``journey`` set filters them through the
+    journey (for relations without that column).
     ``moment`` is a timestamp column (kept when its day is in the range); ``month`` a
     month-start date column (kept when the month touches the range). Filters not set add
     nothing, so an unfiltered page runs the plainest plan.
@@ -166,6 +167,9 @@ def predicates(
     if segment and filters.segments:
         clauses.append(f"list_contains(?::varchar[], {segment})")
         params.append(list(filters.segments))
+    if territory and filters.territories:
+        clauses.append(f"list_contains(?::varchar[], {territory})")
+        params.append(list(filters.territories))
     if team and filters.teams:
         clauses.append(f"list_contains(?::varchar[], {team})")
         params.append(list(filters.teams))
@@ -173,7 +177,7 @@ def predicates(
     if journey and filters.segments and not segment:
         journey_clauses.append("list_contains(?::varchar[], coalesce(segment, 'unknown'))")
         params.append(list(filters.segments))
-    if journey and filters.territories:
+    if journey and filters.territories and not territory:
         journey_clauses.append("list_contains(?::varchar[], coalesce(territory, 'unknown'))")
         params.append(list(filters.territories))
     if journey_clauses:

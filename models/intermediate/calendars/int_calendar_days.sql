@@ -6,6 +6,8 @@
 {%- set calendar_start_date = var('calendar_start_date', none) -%}
 {%- set calendar_end_date = var('calendar_end_date', none) -%}
 
+-- Size: 256 lines and 8 refs on purpose — the calendar range must cover every instant a
+-- clock can start from or be measured to, so it reads every timed table; the day rules follow.
 with
 
 business_calendars as (

@@ -17,7 +17,12 @@ as_of as (
 final as (
 
     select
-        contracts.*,
+        contracts.contract_id,
+        contracts.journey_id,
+        contracts.renewal_status,
+        contracts.arr,
+        contracts.renewal_arr,
+        contracts.end_date,
         cast({{ dbt.date_trunc('month', 'contracts.end_date') }} as date) as end_month_date
 
     from contracts

@@ -1,4 +1,6 @@
 -- depends_on: {{ ref('int_calendar_open_intervals') }}
+-- Size: 8 refs on purpose — the status rules of every clock type, the stall clocks, the
+-- attempt counts and the elapsed business time meet here once, so each rule stays in one place.
 -- One row per clock instance with its status as of as_of (docs/sla_semantics.md, "Clocks").
 -- Published as fct_sla_clocks; the governance building blocks read it here.
 with

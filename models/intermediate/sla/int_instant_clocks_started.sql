@@ -1,3 +1,5 @@
+-- Size: 9 refs on purpose — contract and signal clocks are placed on the visit and owner
+-- current at their start by one rule; splitting the two types would write that rule twice.
 -- Clocks started by an instant of the journey rather than by a visit (docs/sla_semantics.md,
 -- "Clocks"): before_term (a contract's start) and signal_response (a risk signal's
 -- detection). Both belong to the visit current at their start and to the journey's owner

@@ -39,8 +39,10 @@ calendar_range as (
 
 data_range as (
 
+    -- The first month a funnel stage was entered: where the monthly marts begin.
     select cast({{ dbt.date_trunc('month', 'min(entered_at)') }} as date) as first_month_date
     from visits
+    where not is_closing
 
 ),
 

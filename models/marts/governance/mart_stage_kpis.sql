@@ -1,4 +1,6 @@
 -- depends_on: {{ ref('int_calendar_days') }}
+-- Size: 282 lines on purpose — one CTE per matrix KPI (eight of them) in one long table the
+-- app lists; each KPI is a few lines and shares the row shape through kpi_measures.
 -- The matrix's KPIs month by month, one row per month and KPI (docs/metrics.md, "Stage
 -- KPIs"). Visit-based rates use mature visits only, like every conversion rate.
 with

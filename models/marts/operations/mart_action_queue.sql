@@ -1,3 +1,5 @@
+-- Size: 346 lines on purpose — the recommended action's words for each failure action are
+-- spelled out here, where a RevOps analyst edits them; the rules themselves are short.
 -- What needs doing as of as_of, most urgent first: every unhandled breach (with the
 -- policy's failure handling turned into one concrete next step), then every open clock,
 -- at-risk ones first.
