@@ -213,7 +213,8 @@ def test_governance_marts_are_built(governance_db, model):
 
 @pytest.mark.slow
 def test_attainment_is_met_over_met_plus_breached(governance_db):
-    """Every row of mart_governance_monthly, roll-ups included, against fct_sla_clocks."""
+    """Every row of mart_governance_monthly, roll-ups included (segment, territory and team
+    cubed), against fct_sla_clocks."""
     differences = rows(
         governance_db,
         """
@@ -222,6 +223,7 @@ def test_attainment_is_met_over_met_plus_breached(governance_db):
                 cast(date_trunc('month', clocks.started_at) as date) as month_start_date,
                 clocks.policy_id,
                 coalesce(journeys.segment, 'unknown') as segment,
+                coalesce(journeys.territory, 'unknown') as territory,
                 coalesce(users.team, 'unassigned') as team,
                 clocks.status
             from fct_sla_clocks as clocks
@@ -231,7 +233,9 @@ def test_attainment_is_met_over_met_plus_breached(governance_db):
         expected as (
             select
                 month_start_date, policy_id,
-                coalesce(segment, 'all') as segment, coalesce(team, 'all') as team,
+                coalesce(segment, 'all') as segment,
+                coalesce(territory, 'all') as territory,
+                coalesce(team, 'all') as team,
                 count(*) as clocks,
                 count(*) filter (where status = 'open') as open_clocks,
                 count(*) filter (where status = 'cancelled') as cancelled_clocks,
@@ -239,17 +243,12 @@ def test_attainment_is_met_over_met_plus_breached(governance_db):
                     / nullif(count(*) filter (where status in ('met', 'breached')), 0)
                     as attainment
             from clocks
-            group by grouping sets (
-                (month_start_date, policy_id, segment, team),
-                (month_start_date, policy_id, segment),
-                (month_start_date, policy_id, team),
-                (month_start_date, policy_id)
-            )
+            group by month_start_date, policy_id, cube (segment, territory, team)
         )
         select expected.*, mart.clocks as mart_clocks, mart.attainment as mart_attainment
         from expected
         full join mart_governance_monthly as mart
-            using (month_start_date, policy_id, segment, team)
+            using (month_start_date, policy_id, segment, territory, team)
         where expected.clocks is distinct from mart.clocks
             or expected.open_clocks is distinct from mart.open_clocks
             or expected.cancelled_clocks is distinct from mart.cancelled_clocks
