@@ -6,7 +6,7 @@ select
     'business_calendars has no row for the calendar `default`, which unmapped territories use' as problem
 
 where not exists (
-    select 1
-    from {{ ref('business_calendars') }}
-    where calendar_id = 'default'
-)
+        select 1
+        from {{ ref('business_calendars') }}
+        where calendar_id = 'default'
+    )

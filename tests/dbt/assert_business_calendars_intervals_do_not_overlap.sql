@@ -35,7 +35,7 @@ final as (
         -- each overlapping pair once
         and business_calendars.seed_row_order < overlapping.seed_row_order
         and business_calendars.opens_at < overlapping.closes_at
-        and overlapping.opens_at < business_calendars.closes_at
+        and business_calendars.closes_at > overlapping.opens_at
 
 )
 

@@ -19,32 +19,43 @@ calendar_range as (
 -- are not required to lie inside it).
 clock_start_instants as (
 
-    select 'stg_crm__journeys.created_at' as column_name, created_at as instant_at
+    select
+        'stg_crm__journeys.created_at' as column_name,
+        created_at as instant_at
     from {{ ref('stg_crm__journeys') }}
 
     union all
 
-    select 'stg_crm__stage_events.occurred_at' as column_name, occurred_at as instant_at
+    select
+        'stg_crm__stage_events.occurred_at' as column_name,
+        occurred_at as instant_at
     from {{ ref('stg_crm__stage_events') }}
 
     union all
 
-    select 'stg_crm__activities.occurred_at' as column_name, occurred_at as instant_at
+    select
+        'stg_crm__activities.occurred_at' as column_name,
+        occurred_at as instant_at
     from {{ ref('stg_crm__activities') }}
 
     union all
 
-    select 'stg_crm__assignments.assigned_at' as column_name, assigned_at as instant_at
+    select
+        'stg_crm__assignments.assigned_at' as column_name,
+        assigned_at as instant_at
     from {{ ref('stg_crm__assignments') }}
 
     union all
 
-    select 'stg_crm__signals.detected_at' as column_name, detected_at as instant_at
+    select
+        'stg_crm__signals.detected_at' as column_name,
+        detected_at as instant_at
     from {{ ref('stg_crm__signals') }}
 
     union all
 
-    select 'stg_crm__contracts.start_date' as column_name,
+    select
+        'stg_crm__contracts.start_date' as column_name,
         cast(start_date as {{ dbt.type_timestamp() }}) as instant_at
     from {{ ref('stg_crm__contracts') }}
 
@@ -52,22 +63,30 @@ clock_start_instants as (
 
 clock_end_instants as (
 
-    select 'stg_crm__stage_events.occurred_at' as column_name, occurred_at as instant_at
+    select
+        'stg_crm__stage_events.occurred_at' as column_name,
+        occurred_at as instant_at
     from {{ ref('stg_crm__stage_events') }}
 
     union all
 
-    select 'stg_crm__activities.occurred_at' as column_name, occurred_at as instant_at
+    select
+        'stg_crm__activities.occurred_at' as column_name,
+        occurred_at as instant_at
     from {{ ref('stg_crm__activities') }}
 
     union all
 
-    select 'stg_crm__assignments.assigned_at' as column_name, assigned_at as instant_at
+    select
+        'stg_crm__assignments.assigned_at' as column_name,
+        assigned_at as instant_at
     from {{ ref('stg_crm__assignments') }}
 
     union all
 
-    select 'stg_crm__signals.detected_at' as column_name, detected_at as instant_at
+    select
+        'stg_crm__signals.detected_at' as column_name,
+        detected_at as instant_at
     from {{ ref('stg_crm__signals') }}
 
 ),

@@ -16,94 +16,129 @@ stages as (
 
 problems as (
 
-    select policy_id, 'unknown sla_type ' || coalesce(sla_type, '(empty)') as problem
+    select
+        policy_id,
+        'unknown sla_type ' || coalesce(sla_type, '(empty)') as problem
     from policies
     where coalesce(sla_type, '') not in (
-        'first_touch', 'stage_exit', 'activity', 'attempts', 'follow_up',
-        'stall', 'handoff', 'before_term', 'signal_response'
-    )
+            'first_touch', 'stage_exit', 'activity', 'attempts', 'follow_up',
+            'stall', 'handoff', 'before_term', 'signal_response'
+        )
 
     union all
-    select policy_id, 'unknown target_unit ' || coalesce(target_unit, '(empty)')
+    select
+        policy_id,
+        'unknown target_unit ' || coalesce(target_unit, '(empty)')
     from policies
     where coalesce(target_unit, '') not in (
-        'minutes', 'hours', 'days', 'business_minutes', 'business_hours', 'business_days'
-    )
+            'minutes', 'hours', 'days', 'business_minutes', 'business_hours', 'business_days'
+        )
 
     union all
-    select policy_id, 'target_value must be > 0'
+    select
+        policy_id,
+        'target_value must be > 0'
     from policies
     where target_value is null or target_value <= 0
 
     union all
-    select policy_id, 'business_days target must be a whole number'
+    select
+        policy_id,
+        'business_days target must be a whole number'
     from policies
     where target_unit = 'business_days' and target_value != floor(target_value)
 
     union all
-    select policy_id, 'before_term needs a plain unit (minutes, hours, days)'
+    select
+        policy_id,
+        'before_term needs a plain unit (minutes, hours, days)'
     from policies
     where sla_type = 'before_term' and target_unit like 'business_%'
 
     union all
-    select policy_id, 'warning_pct must be between 0 and 100'
+    select
+        policy_id,
+        'warning_pct must be between 0 and 100'
     from policies
     where warning_pct < 0 or warning_pct > 100
 
     union all
-    select policy_id, 'attempts needs min_attempts >= 1'
+    select
+        policy_id,
+        'attempts needs min_attempts >= 1'
     from policies
     where sla_type = 'attempts' and coalesce(min_attempts, 0) < 1
 
     union all
-    select policy_id, 'follow_up needs trigger_activity_types'
+    select
+        policy_id,
+        'follow_up needs trigger_activity_types'
     from policies
     where sla_type = 'follow_up' and coalesce(trigger_activity_types, '') = ''
 
     union all
-    select policy_id, 'handoff needs owner_role'
+    select
+        policy_id,
+        'handoff needs owner_role'
     from policies
     where sla_type = 'handoff' and coalesce(owner_role, '') = ''
 
     union all
-    select policy_id, 'unknown stage ' || policies.stage
+    select
+        policy_id,
+        'unknown stage ' || policies.stage
     from policies
     where coalesce(policies.stage, '*') != '*'
         and policies.stage not in (select stage from stages)
 
     union all
-    select policy_id, 'unknown segment ' || segment
+    select
+        policy_id,
+        'unknown segment ' || segment
     from policies
     where coalesce(segment, '*') not in ('*', '', 'smb', 'mid_market', 'enterprise')
 
     union all
-    select policy_id, 'unknown intent_level ' || intent_level
+    select
+        policy_id,
+        'unknown intent_level ' || intent_level
     from policies
     where coalesce(intent_level, '*') not in ('*', '', 'high', 'medium', 'low')
 
     union all
-    select policy_id, 'unknown owner_role ' || owner_role
+    select
+        policy_id,
+        'unknown owner_role ' || owner_role
     from policies
     where coalesce(owner_role, 'sdr') not in ('marketing', 'sdr', 'ae', 'cs', 'am', 'manager', 'system')
 
     union all
     -- Each `|` element must be a known action: strip the known ones and nothing may remain.
-    select policy_id, 'unknown failure_action in ' || coalesce(failure_action, '(empty)')
+    select
+        policy_id,
+        'unknown failure_action in ' || coalesce(failure_action, '(empty)')
     from policies
     where coalesce(failure_action, '') = ''
         or replace(
             {%- for action in ['recycle_with_reason', 'escalate_to_manager', 'run_at_risk_play', 'executive_alert', 'remind_owner', 'reassign'] %}
-            replace(
+                replace(
             {%- endfor %}
-            failure_action
-            {%- for action in ['recycle_with_reason', 'escalate_to_manager', 'run_at_risk_play', 'executive_alert', 'remind_owner', 'reassign'] %}
-            , '{{ action }}', '')
-            {%- endfor %},
+                                    failure_action
+                {%- for action in ['recycle_with_reason', 'escalate_to_manager', 'run_at_risk_play', 'executive_alert', 'remind_owner', 'reassign'] %}
+                                    , '{{ action }}', ''
+                                
+                                
+                                
+                                
+                                )
+                {%- endfor %},
             '|', ''
         ) != ''
 
     union all
-    select policy_id, 'is_active must be true or false'
+    select
+        policy_id,
+        'is_active must be true or false'
     from policies
     where is_active is null
 

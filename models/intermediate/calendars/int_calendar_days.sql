@@ -220,11 +220,12 @@ days_numbered as (
         -- A non-business day keeps the number of the business day before it, so "N business
         -- days after day 0" is always number(day 0) + N, whatever day 0 is.
         cast(
-            sum(case when is_business_day then 1 else 0 end) over (
-                partition by calendar_id
-                order by local_date
-                rows between unbounded preceding and current row
-            )
+            sum(case when is_business_day then 1 else 0 end)
+                over (
+                    partition by calendar_id
+                    order by local_date
+                    rows between unbounded preceding and current row
+                )
             as {{ dbt.type_bigint() }}
         ) as business_day_number,
         -- Converted from the local date and wall-clock time of that very day, so the UTC

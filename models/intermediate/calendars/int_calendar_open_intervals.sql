@@ -94,11 +94,12 @@ intervals_cumulated as (
             as {{ dbt.type_bigint() }}
         ) as cumulative_seconds_before,
         cast(
-            sum(open_seconds) over (
-                partition by calendar_id
-                order by opens_at
-                rows between unbounded preceding and current row
-            )
+            sum(open_seconds)
+                over (
+                    partition by calendar_id
+                    order by opens_at
+                    rows between unbounded preceding and current row
+                )
             as {{ dbt.type_bigint() }}
         ) as cumulative_seconds_after,
         local_date,

@@ -51,8 +51,8 @@ closing_exits as (
     select
         with_business_days.clock_id,
         with_business_days.sla_type in ('first_touch', 'activity', 'handoff', 'attempts')
-            and visit_outcomes.exit_kind = 'closed'
-            and with_business_days.stopped_at = visit_outcomes.exited_at as is_ended_by_closing_exit
+        and visit_outcomes.exit_kind = 'closed'
+        and with_business_days.stopped_at = visit_outcomes.exited_at as is_ended_by_closing_exit
 
     from with_business_days
     inner join visit_outcomes
@@ -104,7 +104,7 @@ final as (
         -- elapsed time is the time to the close), or stopped by its own stop condition.
         coalesce(closing_exits.is_ended_by_closing_exit, false) as is_ended_by_closing_exit,
         with_business_days.stopped_at is not null
-            and not coalesce(closing_exits.is_ended_by_closing_exit, false) as is_stopped_by_condition,
+        and not coalesce(closing_exits.is_ended_by_closing_exit, false) as is_stopped_by_condition,
         coalesce(visit_outcomes.is_mature, false) as is_mature,
         visit_outcomes.is_converted,
         visit_outcomes.is_converted_to_next,

@@ -43,7 +43,7 @@ next_funnel_orders as (
 
     from stages
     left join stages as later_stages
-        on later_stages.funnel_order > stages.funnel_order
+        on stages.funnel_order < later_stages.funnel_order
         and not later_stages.is_closing
     where not stages.is_closing
     group by stages.stage
@@ -93,8 +93,8 @@ later_stage_entries as (
     from visits_windowed
     inner join visits as later_visits
         on visits_windowed.journey_id = later_visits.journey_id
-        and later_visits.journey_visit_sequence > visits_windowed.journey_visit_sequence
-        and later_visits.funnel_order > visits_windowed.funnel_order
+        and visits_windowed.journey_visit_sequence < later_visits.journey_visit_sequence
+        and visits_windowed.funnel_order < later_visits.funnel_order
         and not later_visits.is_closing
     where not visits_windowed.is_closing
     group by visits_windowed.stage_visit_id

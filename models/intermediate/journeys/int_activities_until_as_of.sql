@@ -25,7 +25,7 @@ final as (
         activities.direction,
         activities.outcome,
         activities.direction != 'inbound'
-            and (not activities.is_automated or activities.activity_type = 'milestone')
+        and (not activities.is_automated or activities.activity_type = 'milestone')
             as is_human_touch,
         -- One key for what a policy can match on (see int_policy_activity_kinds).
         {{ dbt.concat([

@@ -45,10 +45,10 @@ final as (
         cast('{{ var("as_of") }}' as {{ dbt.type_timestamp() }}) as as_of,
         true as is_as_of_given
     {% else %}
-    select
-        max(latest_at) as as_of,
-        false as is_as_of_given
-    from latest_per_table
+        select
+            max(latest_at) as as_of,
+            false as is_as_of_given
+        from latest_per_table
     {% endif %}
 
 )

@@ -121,19 +121,19 @@ final as (
 
     select
         visits.*,
-        lead(stage) over (partition by journey_id order by journey_visit_sequence) as next_stage,
-        lead(funnel_order) over (
-            partition by journey_id order by journey_visit_sequence
+        lead(visits.stage) over (partition by visits.journey_id order by visits.journey_visit_sequence) as next_stage,
+        lead(visits.funnel_order) over (
+            partition by visits.journey_id order by visits.journey_visit_sequence
         ) as next_funnel_order,
-        lead(is_closing) over (
-            partition by journey_id order by journey_visit_sequence
+        lead(visits.is_closing) over (
+            partition by visits.journey_id order by visits.journey_visit_sequence
         ) as is_next_closing,
-        lead(entered_at) over (
-            partition by journey_id order by journey_visit_sequence
+        lead(visits.entered_at) over (
+            partition by visits.journey_id order by visits.journey_visit_sequence
         ) as exited_at,
         row_number() over (
-            partition by journey_id, stage
-            order by journey_visit_sequence
+            partition by visits.journey_id, visits.stage
+            order by visits.journey_visit_sequence
         ) as visit_number
 
     from visits

@@ -57,7 +57,7 @@ clocks_with_deadlines as (
         -- A closing exit before the clock's own stop ends first_touch, activity and handoff
         -- clocks at the exit; attempts clocks end at any exit before their stop.
         clocks.exited_at is not null
-            and (clocks.stop_condition_at is null or clocks.exited_at < clocks.stop_condition_at)
+        and (clocks.stop_condition_at is null or clocks.exited_at < clocks.stop_condition_at)
             as has_exit_before_stop
 
     from clocks
@@ -196,8 +196,8 @@ attempt_counts as (
     left join attempt_activities
         on measured.journey_id = attempt_activities.journey_id
         and measured.policy_id = attempt_activities.policy_id
-        and attempt_activities.occurred_at >= measured.started_at
-        and attempt_activities.occurred_at <= measured.measured_until_at
+        and measured.started_at <= attempt_activities.occurred_at
+        and measured.measured_until_at >= attempt_activities.occurred_at
     where measured.sla_type = 'attempts'
     group by measured.clock_id
 

@@ -45,8 +45,8 @@ follow_up_triggers as (
     from policy_visits
     inner join activities as triggers
         on policy_visits.journey_id = triggers.journey_id
-        and triggers.occurred_at >= policy_visits.entered_at
-        and (policy_visits.exited_at is null or triggers.occurred_at < policy_visits.exited_at)
+        and policy_visits.entered_at <= triggers.occurred_at
+        and (policy_visits.exited_at is null or policy_visits.exited_at > triggers.occurred_at)
     inner join policy_activity_kinds as trigger_kinds
         on policy_visits.policy_id = trigger_kinds.policy_id
         and triggers.activity_kind = trigger_kinds.activity_kind
@@ -94,7 +94,7 @@ final as (
     left join follow_up_answers
         on follow_up_triggers.journey_id = follow_up_answers.journey_id
         and follow_up_triggers.policy_id = follow_up_answers.policy_id
-        and follow_up_answers.occurred_at > follow_up_triggers.started_at
+        and follow_up_triggers.started_at < follow_up_answers.occurred_at
     group by
         follow_up_triggers.policy_id,
         follow_up_triggers.sla_type,

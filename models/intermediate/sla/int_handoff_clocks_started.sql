@@ -49,10 +49,10 @@ first_owner_with_role as (
     from handoff_visits
     inner join owner_history
         on handoff_visits.journey_id = owner_history.journey_id
-        and owner_history.valid_from >= handoff_visits.entered_at
+        and handoff_visits.entered_at <= owner_history.valid_from
     inner join users as owners
         on owner_history.owner_id = owners.user_id
-        and owners.role = handoff_visits.owner_role
+        and handoff_visits.owner_role = owners.role
     group by handoff_visits.policy_visit_key
 
 ),

@@ -153,7 +153,7 @@ before_term_stops as (
     inner join visits
         on instant_clocks_placed.journey_id = visits.journey_id
         and visits.stage = 'renewal'
-        and visits.entered_at >= instant_clocks_placed.started_at
+        and instant_clocks_placed.started_at <= visits.entered_at
     where instant_clocks_placed.sla_type = 'before_term'
     group by instant_clocks_placed.policy_id, instant_clocks_placed.trigger_id
 
@@ -170,7 +170,7 @@ signal_stops as (
     from instant_clocks_placed
     inner join activities
         on instant_clocks_placed.journey_id = activities.journey_id
-        and activities.occurred_at >= instant_clocks_placed.started_at
+        and instant_clocks_placed.started_at <= activities.occurred_at
     inner join stop_kinds
         on instant_clocks_placed.policy_id = stop_kinds.policy_id
         and activities.activity_kind = stop_kinds.activity_kind

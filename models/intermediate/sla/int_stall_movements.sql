@@ -49,7 +49,10 @@ stall_visits as (
 
 movements as (
 
-    select clock_id, entered_at as moved_at, 0 as movement_kind_order
+    select
+        clock_id,
+        entered_at as moved_at,
+        0 as movement_kind_order
     from stall_visits
 
     union all
@@ -65,7 +68,7 @@ movements as (
     cross join as_of
     inner join activities
         on stall_visits.journey_id = activities.journey_id
-        and activities.occurred_at >= stall_visits.entered_at
+        and stall_visits.entered_at <= activities.occurred_at
         and activities.occurred_at <= coalesce(stall_visits.exited_at, as_of.as_of)
     inner join stop_kinds
         on policies.policy_id = stop_kinds.policy_id
@@ -73,7 +76,10 @@ movements as (
 
     union all
 
-    select clock_id, exited_at as moved_at, 2 as movement_kind_order
+    select
+        clock_id,
+        exited_at as moved_at,
+        2 as movement_kind_order
     from stall_visits
     where exited_at is not null
 

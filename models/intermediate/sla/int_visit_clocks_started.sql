@@ -46,7 +46,7 @@ first_touch_stops as (
     from policy_visits
     inner join activities
         on policy_visits.journey_id = activities.journey_id
-        and activities.occurred_at >= policy_visits.entered_at
+        and policy_visits.entered_at <= activities.occurred_at
     inner join stop_kinds
         on policy_visits.policy_id = stop_kinds.policy_id
         and activities.activity_kind = stop_kinds.activity_kind
@@ -67,10 +67,12 @@ attempt_activities as (
         activities.activity_type,
         activities.occurred_at,
         case
-            when row_number() over (
-                partition by policy_visits.policy_visit_key, activities.activity_type
-                order by activities.occurred_at, activities.activity_id
-            ) = 1 then 1
+            when row_number()
+                    over (
+                        partition by policy_visits.policy_visit_key, activities.activity_type
+                        order by activities.occurred_at, activities.activity_id
+                    )
+                = 1 then 1
             else 0
         end as is_first_of_channel
 
@@ -80,7 +82,7 @@ attempt_activities as (
     cross join as_of
     inner join activities
         on policy_visits.journey_id = activities.journey_id
-        and activities.occurred_at >= policy_visits.entered_at
+        and policy_visits.entered_at <= activities.occurred_at
         and activities.occurred_at <= coalesce(policy_visits.exited_at, as_of.as_of)
     inner join stop_kinds
         on policies.policy_id = stop_kinds.policy_id

@@ -26,12 +26,12 @@ rollup_levels as (
         ('policy', false, false, false),
     ] %}
     {%- for name, keeps_segment, keeps_territory, keeps_team in levels %}
-    select
-        '{{ name }}' as rollup_level,
-        {{ 'true' if keeps_segment else 'false' }} as keeps_segment,
-        {{ 'true' if keeps_territory else 'false' }} as keeps_territory,
-        {{ 'true' if keeps_team else 'false' }} as keeps_team
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ name }}' as rollup_level,
+            {{ 'true' if keeps_segment else 'false' }} as keeps_segment,
+            {{ 'true' if keeps_territory else 'false' }} as keeps_territory,
+            {{ 'true' if keeps_team else 'false' }} as keeps_team
+        {{ 'union all' if not loop.last }}
     {%- endfor %}
 
 ),
@@ -202,7 +202,7 @@ final as (
         and monthly.territory = previous_month.territory
         and monthly.team = previous_month.team
         and cast({{ dbt.dateadd('month', -1, 'monthly.month_start_date') }} as date)
-            = previous_month.month_start_date
+        = previous_month.month_start_date
 
 )
 

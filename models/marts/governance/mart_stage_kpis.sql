@@ -89,8 +89,8 @@ sal_contacts as (
     from visits
     inner join activities
         on visits.journey_id = activities.journey_id
-        and activities.occurred_at >= visits.entered_at
-        and (visits.exited_at is null or activities.occurred_at < visits.exited_at)
+        and visits.entered_at <= activities.occurred_at
+        and (visits.exited_at is null or visits.exited_at > activities.occurred_at)
     where visits.stage = 'sal'
     group by visits.stage_visit_id
 
@@ -145,7 +145,7 @@ first_kickoffs as (
     from visits
     inner join activities
         on visits.journey_id = activities.journey_id
-        and activities.occurred_at >= visits.entered_at
+        and visits.entered_at <= activities.occurred_at
         and activities.is_human_touch
         and activities.activity_type = 'meeting'
         and activities.outcome in ('scheduled', 'held')
@@ -203,7 +203,7 @@ first_values as (
     from visits
     inner join activities
         on visits.journey_id = activities.journey_id
-        and activities.occurred_at >= visits.entered_at
+        and visits.entered_at <= activities.occurred_at
         and activities.activity_type = 'milestone'
         and activities.outcome = 'first_value'
     where visits.stage = 'adoption'

@@ -53,16 +53,16 @@ clocks as (
 buckets as (
 
     {%- for unit_system, bounds in bucket_bounds.items() %}
-    {%- set outer_loop = loop %}
-    {%- for bound in bounds + [none] %}
-    select
-        '{{ unit_system }}' as bucket_unit,
-        {{ loop.index }} as bucket_number,
-        cast({{ 'null' if loop.first else bounds[loop.index0 - 1] }} as {{ stats_double() }}) as bucket_lower_bound,
-        cast({{ 'null' if bound is none else bound }} as {{ stats_double() }}) as bucket_upper_bound,
-        '{{ ("> " ~ bucket_labels[unit_system][-1]) if bound is none else ("<= " ~ bucket_labels[unit_system][loop.index0]) }}' as bucket_label
-    {{ 'union all' if not (loop.last and outer_loop.last) }}
-    {%- endfor %}
+        {%- set outer_loop = loop %}
+        {%- for bound in bounds + [none] %}
+            select
+                '{{ unit_system }}' as bucket_unit,
+                {{ loop.index }} as bucket_number,
+                cast({{ 'null' if loop.first else bounds[loop.index0 - 1] }} as {{ stats_double() }}) as bucket_lower_bound,
+                cast({{ 'null' if bound is none else bound }} as {{ stats_double() }}) as bucket_upper_bound,
+                '{{ ("> " ~ bucket_labels[unit_system][-1]) if bound is none else ("<= " ~ bucket_labels[unit_system][loop.index0]) }}' as bucket_label
+            {{ 'union all' if not (loop.last and outer_loop.last) }}
+        {%- endfor %}
     {%- endfor %}
 
 ),
@@ -75,27 +75,27 @@ tunable_clocks as (
     select
         clocks.*,
         case
-            when target_unit in ('minutes', 'hours') then 'minutes'
-            when target_unit in ('business_minutes', 'business_hours') then 'business_minutes'
-            else target_unit
+            when clocks.target_unit in ('minutes', 'hours') then 'minutes'
+            when clocks.target_unit in ('business_minutes', 'business_hours') then 'business_minutes'
+            else clocks.target_unit
         end as bucket_unit,
-        case target_unit
-            when 'minutes' then elapsed_minutes
-            when 'hours' then elapsed_minutes
-            when 'days' then elapsed_minutes / 1440.0
-            when 'business_minutes' then elapsed_business_minutes
-            when 'business_hours' then elapsed_business_minutes
-            when 'business_days' then elapsed_business_days
+        case clocks.target_unit
+            when 'minutes' then clocks.elapsed_minutes
+            when 'hours' then clocks.elapsed_minutes
+            when 'days' then clocks.elapsed_minutes / 1440.0
+            when 'business_minutes' then clocks.elapsed_business_minutes
+            when 'business_hours' then clocks.elapsed_business_minutes
+            when 'business_days' then clocks.elapsed_business_days
         end as elapsed_in_bucket_unit,
-        case target_unit
-            when 'hours' then target_value * 60
-            when 'business_hours' then target_value * 60
-            else target_value
+        case clocks.target_unit
+            when 'hours' then clocks.target_value * 60
+            when 'business_hours' then clocks.target_value * 60
+            else clocks.target_value
         end as target_in_bucket_unit
 
     from clocks
-    where is_resolved
-        and sla_type not in ('stall', 'before_term')
+    where clocks.is_resolved
+        and clocks.sla_type not in ('stall', 'before_term')
 
 ),
 
@@ -183,17 +183,17 @@ cumulative as (
     -- a closing exit, which is breached under any target (docs/sla_semantics.md).
     select
         policy_buckets.*,
-        sum(stopped_clocks) over (
-            partition by policy_id
-            order by bucket_number
+        sum(policy_buckets.stopped_clocks) over (
+            partition by policy_buckets.policy_id
+            order by policy_buckets.bucket_number
             rows between unbounded preceding and current row
         ) as candidate_met_clocks,
-        policy_resolved_clocks
-            - sum(resolved_clocks - closed_unworked_clocks) over (
-                partition by policy_id
-                order by bucket_number
-                rows between unbounded preceding and current row
-            ) as candidate_breached_clocks
+        policy_buckets.policy_resolved_clocks
+        - sum(policy_buckets.resolved_clocks - policy_buckets.closed_unworked_clocks) over (
+            partition by policy_buckets.policy_id
+            order by policy_buckets.bucket_number
+            rows between unbounded preceding and current row
+        ) as candidate_breached_clocks
 
     from policy_buckets
 

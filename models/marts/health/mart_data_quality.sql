@@ -34,11 +34,11 @@ journeys as (
 ),
 
 {% for timed in timed_tables %}
-{{ timed.table_name }} as (
+    {{ timed.table_name }} as (
 
-    select * from {{ ref(timed.model) }}
+        select * from {{ ref(timed.model) }}
 
-),
+    ),
 
 {% endfor %}
 as_of as (
@@ -49,22 +49,40 @@ as_of as (
 
 check_catalog as (
 
-    select 1 as check_order, 'load_reconciliation' as check_name, 'error' as severity,
+    select
+        1 as check_order,
+        'load_reconciliation' as check_name,
+        'error' as severity,
         'The latest load of the table does not reconcile: rows read minus rows loaded and rejected.' as description
     union all
-    select 2, 'loader_rejects', 'warning',
+    select
+        2,
+        'loader_rejects',
+        'warning',
         'Rows the loader quarantined (raw.rejects), by reason; they are not in the warehouse.'
     union all
-    select 3, 'recycles_without_valid_reason', 'warning',
+    select
+        3,
+        'recycles_without_valid_reason',
+        'warning',
         'Recycled visits whose reason code is missing, unknown, retired or not meant for recycles.'
     union all
-    select 4, 'journeys_without_owner', 'warning',
+    select
+        4,
+        'journeys_without_owner',
+        'warning',
         'Journeys with no owner on any stage event and no assignment (up to as_of).'
     union all
-    select 5, 'events_before_journey_created', 'warning',
+    select
+        5,
+        'events_before_journey_created',
+        'warning',
         'Rows timestamped before their journey was created.'
     union all
-    select 6, 'events_after_as_of', 'info',
+    select
+        6,
+        'events_after_as_of',
+        'info',
         'Rows timestamped after as_of; this build ignores them.'
 
 ),
@@ -126,15 +144,15 @@ recycles_classified as (
 recycle_findings as (
 
     {% for problem in recycle_reason_problems %}
-    select
-        'recycles_without_valid_reason' as check_name,
-        'stage_events' as table_name,
-        '{{ problem }}' as detail,
-        coalesce(sum(case when reason_problem = '{{ problem }}' then 1 else 0 end), 0) as finding_count,
-        count(*) as checked_count
+        select
+            'recycles_without_valid_reason' as check_name,
+            'stage_events' as table_name,
+            '{{ problem }}' as detail,
+            coalesce(sum(case when reason_problem = '{{ problem }}' then 1 else 0 end), 0) as finding_count,
+            count(*) as checked_count
 
-    from recycles_classified
-    {% if not loop.last %}union all{% endif %}
+        from recycles_classified
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -175,31 +193,31 @@ ownerless_findings as (
 timing_findings as (
 
     {% for timed in timed_tables %}
-    select
-        'events_before_journey_created' as check_name,
-        '{{ timed.table_name }}' as table_name,
-        'all' as detail,
-        coalesce(sum(case when {{ timed.table_name }}.{{ timed.at }} < journeys.created_at then 1 else 0 end), 0)
-            as finding_count,
-        count(*) as checked_count
+        select
+            'events_before_journey_created' as check_name,
+            '{{ timed.table_name }}' as table_name,
+            'all' as detail,
+            coalesce(sum(case when {{ timed.table_name }}.{{ timed.at }} < journeys.created_at then 1 else 0 end), 0)
+                as finding_count,
+            count(*) as checked_count
 
-    from {{ timed.table_name }}
-    inner join journeys
-        on {{ timed.table_name }}.journey_id = journeys.journey_id
+        from {{ timed.table_name }}
+        inner join journeys
+            on {{ timed.table_name }}.journey_id = journeys.journey_id
 
-    union all
+        union all
 
-    select
-        'events_after_as_of' as check_name,
-        '{{ timed.table_name }}' as table_name,
-        'all' as detail,
-        coalesce(sum(case when {{ timed.table_name }}.{{ timed.at }} > as_of.as_of then 1 else 0 end), 0)
-            as finding_count,
-        count(*) as checked_count
+        select
+            'events_after_as_of' as check_name,
+            '{{ timed.table_name }}' as table_name,
+            'all' as detail,
+            coalesce(sum(case when {{ timed.table_name }}.{{ timed.at }} > as_of.as_of then 1 else 0 end), 0)
+                as finding_count,
+            count(*) as checked_count
 
-    from {{ timed.table_name }}
-    cross join as_of
-    {% if not loop.last %}union all{% endif %}
+        from {{ timed.table_name }}
+        cross join as_of
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

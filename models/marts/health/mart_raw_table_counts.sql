@@ -3,11 +3,11 @@
 with
 
 {% for table_name in crm_tables %}
-{{ table_name }} as (
+    {{ table_name }} as (
 
-    select * from {{ ref('stg_crm__' ~ table_name) }}
+        select * from {{ ref('stg_crm__' ~ table_name) }}
 
-),
+    ),
 
 {% endfor %}
 load_log as (
@@ -19,13 +19,13 @@ load_log as (
 current_counts as (
 
     {% for table_name in crm_tables %}
-    select
-        '{{ table_name }}' as table_name,
-        {{ loop.index }} as table_order,
-        count(*) as rows_in_warehouse,
-        max(loaded_at) as last_loaded_at
-    from {{ table_name }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table_name }}' as table_name,
+            {{ loop.index }} as table_order,
+            count(*) as rows_in_warehouse,
+            max(loaded_at) as last_loaded_at
+        from {{ table_name }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -73,7 +73,9 @@ queue_clocks as (
 
 current_visits as (
 
-    select journey_id, stage as current_stage
+    select
+        journey_id,
+        stage as current_stage
     from visits
     where is_current
 
@@ -131,7 +133,11 @@ queue_items as (
 business_time_inputs as (
 
     -- Only the columns the look-ups need: the calendar index is probed twice per item.
-    select clock_id, calendar_id, due_at, as_of
+    select
+        clock_id,
+        calendar_id,
+        due_at,
+        as_of
     from queue_items
 
 ),
@@ -170,11 +176,11 @@ applicable_actions as (
         *,
         case
             {%- for action_code, condition in action_precedence %}
-            when is_breached
-                and failure_action is not null
-                and {{ list_contains('failure_action', "'" ~ action_code ~ "'") }}
-                and {{ condition }}
-                then '{{ action_code }}'
+                when is_breached
+                    and failure_action is not null
+                    and {{ list_contains('failure_action', "'" ~ action_code ~ "'") }}
+                    and {{ condition }}
+                    then '{{ action_code }}'
             {%- endfor %}
         end as applicable_action_code
 
@@ -224,19 +230,20 @@ recommended as (
     select
         *,
         case action_code
-            when 'reassign' then case
-                when owner_id is null then {{ dbt.concat([
+            when 'reassign'
+                then case
+                        when owner_id is null then {{ dbt.concat([
                     "'Assign journey '", "journey_id", "' to an owner with role '",
                     "coalesce(policy_owner_role, 'any')", "': '", "commitment_text",
                     "' has nobody on it.'",
                 ]) }}
-                else {{ dbt.concat([
+                        else {{ dbt.concat([
                     "'Reassign journey '", "journey_id", "' from '", "owner_label",
                     "' to another '", "coalesce(policy_owner_role, 'owner')",
                     "' of team '", "coalesce(team, 'the routed team')",
                     "': '", "commitment_text", "' is still not done.'",
                 ]) }}
-            end
+                    end
             when 'recycle_with_reason' then {{ dbt.concat([
                 "'Recycle journey '", "journey_id", "' with a valid reason code (it is still in '",
                 "stage", "'): '", "commitment_text", "' was missed.'",

@@ -44,7 +44,9 @@ current_routing as (
 
 current_visits as (
 
-    select journey_id, stage
+    select
+        journey_id,
+        stage
     from visits
     where is_current
 

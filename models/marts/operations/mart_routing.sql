@@ -129,7 +129,7 @@ matching_rules as (
         rules_with_specificity.specificity,
         row_number() over (
             partition by expected_roles.assignment_id
-            order by rules_with_specificity.specificity desc, rules_with_specificity.rule_id
+            order by rules_with_specificity.specificity desc, rules_with_specificity.rule_id asc
         ) as rule_rank
 
     from expected_roles

@@ -84,8 +84,8 @@ clock_metrics as (
     select
         cast({{ dbt.date_trunc('month', 'clocks.started_at') }} as date) as month_start,
         coalesce(clock_owning_assignments.expected_team, 'no_team') as team,
-        {%- for outcome in ['matched', 'mismatched'] %}
-        {%- for status in ['met', 'breached'] %}
+    {%- for outcome in ['matched', 'mismatched'] %}
+    {%- for status in ['met', 'breached'] %}
         sum(
             case
                 when clock_owning_assignments.routing_outcome = '{{ outcome }}'
@@ -93,8 +93,9 @@ clock_metrics as (
                 else 0
             end
         ) as clocks_{{ outcome }}_{{ status }}{{ ',' if not (outcome == 'mismatched' and status == 'breached') }}
-        {%- endfor %}
-        {%- endfor %}
+    {%- endfor %}
+    
+    {%- endfor %}
 
     from clocks
     left join clock_owning_assignments
@@ -140,8 +141,8 @@ open_visits_at_snapshot as (
 
     from load_snapshots
     inner join visits
-        on visits.entered_at <= load_snapshots.load_snapshot_at
-        and (visits.exited_at is null or visits.exited_at > load_snapshots.load_snapshot_at)
+        on load_snapshots.load_snapshot_at >= visits.entered_at
+        and (visits.exited_at is null or load_snapshots.load_snapshot_at < visits.exited_at)
     left join users as owners
         on visits.owner_id = owners.user_id
     where not visits.is_closing
@@ -163,11 +164,20 @@ load_metrics as (
 
 month_teams as (
 
-    select month_start, team from assignment_metrics
+    select
+        month_start,
+        team
+    from assignment_metrics
     union
-    select month_start, team from clock_metrics
+    select
+        month_start,
+        team
+    from clock_metrics
     union
-    select month_start, team from load_metrics
+    select
+        month_start,
+        team
+    from load_metrics
 
 ),
 
@@ -180,27 +190,27 @@ final as (
         cast(coalesce(assignment_metrics.assignments_mismatched, 0) as {{ bigint }}) as assignments_mismatched,
         cast(coalesce(assignment_metrics.assignments_not_judged, 0) as {{ bigint }}) as assignments_not_judged,
         cast(assignment_metrics.assignments_matched as double precision)
-            / nullif(assignment_metrics.assignments_matched + assignment_metrics.assignments_mismatched, 0)
+        / nullif(assignment_metrics.assignments_matched + assignment_metrics.assignments_mismatched, 0)
             as compliance_rate,
         cast(coalesce(assignment_metrics.round_robin_assignments, 0) as {{ bigint }}) as round_robin_assignments,
         cast(coalesce(assignment_metrics.round_robin_without_context, 0) as {{ bigint }}) as round_robin_without_context,
         cast(assignment_metrics.round_robin_without_context as double precision)
-            / nullif(assignment_metrics.round_robin_judged, 0)
+        / nullif(assignment_metrics.round_robin_judged, 0)
             as round_robin_without_context_share,
         cast(coalesce(load_metrics.open_visits, 0) as {{ bigint }}) as open_visits,
         cast(coalesce(load_metrics.owners_with_open_visits, 0) as {{ bigint }}) as owners_with_open_visits,
         cast(load_metrics.open_visits as double precision)
-            / nullif(load_metrics.owners_with_open_visits, 0)
+        / nullif(load_metrics.owners_with_open_visits, 0)
             as open_visits_per_owner,
         cast(coalesce(clock_metrics.clocks_matched_met, 0) as {{ bigint }}) as clocks_matched_met,
         cast(coalesce(clock_metrics.clocks_matched_breached, 0) as {{ bigint }}) as clocks_matched_breached,
         cast(coalesce(clock_metrics.clocks_mismatched_met, 0) as {{ bigint }}) as clocks_mismatched_met,
         cast(coalesce(clock_metrics.clocks_mismatched_breached, 0) as {{ bigint }}) as clocks_mismatched_breached,
         cast(clock_metrics.clocks_matched_met as double precision)
-            / nullif(clock_metrics.clocks_matched_met + clock_metrics.clocks_matched_breached, 0)
+        / nullif(clock_metrics.clocks_matched_met + clock_metrics.clocks_matched_breached, 0)
             as attainment_when_matched,
         cast(clock_metrics.clocks_mismatched_met as double precision)
-            / nullif(clock_metrics.clocks_mismatched_met + clock_metrics.clocks_mismatched_breached, 0)
+        / nullif(clock_metrics.clocks_mismatched_met + clock_metrics.clocks_mismatched_breached, 0)
             as attainment_when_mismatched,
         month_teams.month_start,
         load_snapshots.load_snapshot_at

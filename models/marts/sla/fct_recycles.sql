@@ -48,14 +48,15 @@ re_entries as (
     from recycles
     inner join visits as later_visits
         on recycles.journey_id = later_visits.journey_id
-        and later_visits.journey_visit_sequence > recycles.journey_visit_sequence
+        and recycles.journey_visit_sequence < later_visits.journey_visit_sequence
         and not later_visits.is_closing
 
 ),
 
 first_re_entries as (
 
-    select * from re_entries where re_entry_rank = 1
+    select * from re_entries
+    where re_entry_rank = 1
 
 ),
 
@@ -72,7 +73,7 @@ reached_sql as (
         on first_re_entries.stage_visit_id = recycles.stage_visit_id
     inner join visits as later_visits
         on recycles.journey_id = later_visits.journey_id
-        and later_visits.journey_visit_sequence >= first_re_entries.re_entry_sequence
+        and first_re_entries.re_entry_sequence <= later_visits.journey_visit_sequence
     group by first_re_entries.stage_visit_id
 
 ),

@@ -50,7 +50,7 @@ reassignments_after_breach as (
     from breaches
     inner join owner_history
         on breaches.journey_id = owner_history.journey_id
-        and owner_history.valid_from >= breaches.breached_at
+        and breaches.breached_at <= owner_history.valid_from
         and owner_history.owner_id != coalesce(breaches.owner_id, '')
 
 ),
@@ -65,7 +65,7 @@ escalations_after_breach as (
     from breaches
     inner join owner_history
         on breaches.journey_id = owner_history.journey_id
-        and owner_history.valid_from >= breaches.breached_at
+        and breaches.breached_at <= owner_history.valid_from
         and owner_history.has_escalation
     group by breaches.clock_id
 
