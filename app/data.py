@@ -179,6 +179,7 @@ def build_info() -> pd.Series:
         select
             (select max(as_of) from mart_data_quality) as as_of,
             (select max(loaded_at) from stg_loader__load_log) as last_loaded_at,
+            (select max(as_of_source) from int_as_of_resolved) as as_of_source,
             (select min(month_start_date) from mart_stage_funnel) as first_month_date,
             (select conversion_window_days from fct_visit_outcomes limit 1)
                 as conversion_window_days

@@ -35,6 +35,8 @@ class BuildResult:
     nodes_passed: int
     nodes_total: int
     node_seconds: dict[str, float] = field(default_factory=dict)
+    as_of: datetime | None = None
+    as_of_source: str | None = None
 
 
 def normalize_as_of(text: str) -> str:
@@ -141,6 +143,18 @@ def _holds_raw_schema(path: Path) -> bool:
         return False
 
 
+def built_as_of(warehouse: Path) -> tuple[datetime | None, str | None]:
+    """The warehouse's as_of and where it came from (None, None when it has none)."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            row = connection.execute(
+                "select as_of, as_of_source from int_as_of_resolved"
+            ).fetchone()
+    except duckdb.Error:
+        return None, None
+    return (row[0], row[1]) if row else (None, None)
+
+
 def remove_stale_staging(directory: Path) -> None:
     """Staging folders of builds whose process is gone (killed, e.g. by SIGKILL)."""
     from journey_sla.load import pid_alive
@@ -212,6 +226,14 @@ def build_warehouse(
         os.replace(staged, warehouse)
         kill_point("build:swapped")
         seconds = {r.node.name: float(r.execution_time or 0.0) for r in node_results}
-        return BuildResult(warehouse, len(node_results) - len(failed), len(node_results), seconds)
+        as_of_value, source = built_as_of(warehouse)
+        return BuildResult(
+            warehouse,
+            len(node_results) - len(failed),
+            len(node_results),
+            seconds,
+            as_of_value,
+            source,
+        )
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)

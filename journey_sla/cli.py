@@ -262,6 +262,8 @@ def cmd_build(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
 
     result = build_warehouse(warehouse_path(args.db), as_of=args.as_of, dbt_args=dbt_args)
     print(f"built {result.nodes_passed}/{result.nodes_total} dbt nodes into {result.warehouse}")
+    if result.as_of is not None:
+        print(f"as of {result.as_of:%Y-%m-%d %H:%M:%S} UTC ({result.as_of_source})")
     return 0
 
 

@@ -8,6 +8,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -175,5 +176,68 @@ def test_build_refuses_a_raw_file_whose_last_load_failed(tmp_path):
     assert last_load_problem(raw_path_for(warehouse)) is None
 
 
-def unused(*_args: object) -> None:  # keep imports used while sections are added
-    del csv, duckdb, CLEAN
+# ------------------------------------------------------------- 2. implausible timestamps
+
+NOW = datetime(2026, 1, 15, 12, 0, 0)
+
+
+def test_implausible_instants_are_rejected_by_name(tmp_path, warehouse):
+    text = activities(
+        10,
+        broken={
+            2: "x2,j1,u2,email,outbound,false,2099-12-31 00:00:00,sent,",
+            3: "x3,j1,u2,email,outbound,false,9999-12-31,sent,",
+            4: "x4,j1,u2,email,outbound,false,0001-01-01,sent,",
+            5: "x5,j1,u2,email,outbound,false,2025-03-01 10:00:00+25:00,sent,",
+            6: "x6,j1,u2,email,outbound,false,2026-01-16 11:00:00,sent,",  # < now + 1 day
+            7: "x7,j1,u2,email,outbound,false,2026-01-16 13:00:00,sent,",  # > now + 1 day
+            8: "x8,j1,u2,email,outbound,false,2025-03-01,sent,2040-01-01 09:00:00",
+            9: "x9,j1,u2,email,outbound,false,2025-03-01,sent,2047-01-01 09:00:00",
+        },
+    )
+    events = CLEAN["stage_events"] + "e9,j2,mql,1899-12-31 23:00:00,,\n"
+    contracts = (
+        CLEAN["contracts"] + "k3,j3,a1,2026-01-01,2045-12-31,1000,open,\n"
+        "k4,j3,a1,2026-01-01,2046-02-01,1000,open,\n"
+    )
+    folder = write_extract(
+        tmp_path / "in", activities=text, stage_events=events, contracts=contracts
+    )
+    load_extracts(folder, warehouse, notice=quiet, now=NOW)
+    assert [r[:3] for r in rejects(warehouse, "activities")] == [
+        (2, "implausible_timestamp", "occurred_at"),
+        (3, "implausible_timestamp", "occurred_at"),
+        (4, "implausible_timestamp", "occurred_at"),
+        (5, "bad_timestamp", "occurred_at"),
+        (7, "implausible_timestamp", "occurred_at"),
+        (9, "implausible_timestamp", "scheduled_for"),
+    ]
+    assert [r[:3] for r in rejects(warehouse, "stage_events")] == [
+        (4, "implausible_timestamp", "occurred_at")
+    ]
+    assert [r[:3] for r in rejects(warehouse, "contracts")] == [
+        (4, "implausible_timestamp", "end_date")
+    ]
+
+
+def test_the_floor_is_configurable(tmp_path, warehouse):
+    events = CLEAN["stage_events"] + "e9,j2,mql,1995-06-01 10:00:00,,\n"
+    folder = write_extract(tmp_path / "in", stage_events=events)
+    load_extracts(folder, warehouse, notice=quiet, now=NOW, timestamp_floor=date(2000, 1, 1))
+    assert [r[:2] for r in rejects(warehouse, "stage_events")] == [
+        (4, "implausible_timestamp")
+    ]
+
+
+def test_load_log_records_the_load_wall_clock(tmp_path, warehouse):
+    load_extracts(write_extract(tmp_path / "in"), warehouse, notice=quiet, now=NOW)
+    assert query(warehouse, "SELECT DISTINCT loaded_at FROM raw.load_log") == [(NOW,)]
+
+
+@pytest.mark.slow
+def test_the_build_says_where_as_of_came_from(built_warehouse, capsys):
+    from journey_sla.build import built_as_of
+
+    as_of, source = built_as_of(built_warehouse)
+    assert as_of is not None
+    assert source.startswith("latest loaded timestamp not later than the last load at ")

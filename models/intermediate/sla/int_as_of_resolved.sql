@@ -1,6 +1,13 @@
--- The clock's "now" for this build: the as_of var, else the latest timestamp in the data.
+-- The clock's "now" for this build: the as_of var, else the latest timestamp in the data
+-- not later than the last load's wall-clock time (a mistyped future date must not move it).
 -- Everything after it is ignored, so a build as of a past month-end reproduces that month.
 with
+
+last_load as (
+
+    select max(loaded_at) as loaded_at from {{ ref('stg_loader__load_log') }}
+
+),
 
 stage_events as (
 
@@ -28,13 +35,17 @@ signals as (
 
 latest_per_table as (
 
-    select max(occurred_at) as latest_at from stage_events
+    select max(occurred_at) as latest_at from stage_events, last_load
+    where last_load.loaded_at is null or occurred_at <= last_load.loaded_at
     union all
-    select max(occurred_at) from activities
+    select max(occurred_at) from activities, last_load
+    where last_load.loaded_at is null or occurred_at <= last_load.loaded_at
     union all
-    select max(assigned_at) from assignments
+    select max(assigned_at) from assignments, last_load
+    where last_load.loaded_at is null or assigned_at <= last_load.loaded_at
     union all
-    select max(detected_at) from signals
+    select max(detected_at) from signals, last_load
+    where last_load.loaded_at is null or detected_at <= last_load.loaded_at
 
 ),
 
@@ -43,12 +54,19 @@ final as (
     {% if var('as_of') %}
     select
         cast('{{ var("as_of") }}' as {{ dbt.type_timestamp() }}) as as_of,
-        true as is_as_of_given
+        true as is_as_of_given,
+        'given by --as-of' as as_of_source
     {% else %}
     select
-        max(latest_at) as as_of,
-        false as is_as_of_given
-    from latest_per_table
+        max(latest_per_table.latest_at) as as_of,
+        false as is_as_of_given,
+        coalesce(
+            'latest loaded timestamp not later than the last load at '
+            || cast({{ dbt.date_trunc('second', 'max(last_load.loaded_at)') }} as {{ dbt.type_string() }})
+            || ' UTC',
+            'latest loaded timestamp'
+        ) as as_of_source
+    from latest_per_table, last_load
     {% endif %}
 
 )
