@@ -71,7 +71,8 @@ def render() -> data.Filters:
         if pd.notna(info["last_loaded_at"])
         else f"As of **{as_of:%Y-%m-%d %H:%M} UTC**"
     )
-    sidebar.caption(f"as_of: {info['as_of_source']}") if pd.notna(info.get("as_of_source")) else None
+    if pd.notna(info.get("as_of_source")):
+        sidebar.caption(f"as_of: {info['as_of_source']}")
     return filters
 
 
