@@ -91,8 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--encoding",
         default="utf-8",
-        help="encoding of the CSV files (default utf-8; Excel exports are often cp1252 or "
-        "latin-1)",
+        help="encoding of the CSV files (default utf-8; Excel exports are often cp1252 or latin-1)",
     )
     load.add_argument(
         "--timestamp-floor",

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from journey_sla.build import normalize_as_of
+from journey_sla.spreadsheet import spreadsheet_safe_query
 
 FORMATS = ("csv", "parquet")
 DEFAULT_WINDOW_HOURS = 24
@@ -227,6 +228,8 @@ def export(
         for name, query in export_queries(window_hours).items():
             path = out_dir / f"{name}.{fmt}"
             partial = out_dir / f".{name}.{fmt}.partial"
+            if fmt == "csv":  # no cell may open as a formula (journey_sla/spreadsheet.py)
+                query = spreadsheet_safe_query(connection, query)
             (rows,) = connection.execute(
                 f"copy ({query}) to {_quote_path(partial)} {options}"
             ).fetchone()

@@ -131,9 +131,7 @@ _SUFFIXES = (".csv.gz", ".csv", ".parquet")  # longest first: "x.csv.gz" is not 
 # "1e5", "nan", named time zones); the casts that follow the shape check still catch
 # impossible values such as 2025-02-30 or 25:00.
 _TS_NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?"
-_TS_OFFSET_RE = (
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)"
-)
+_TS_OFFSET_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)"
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
 _NUMBER_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 
@@ -1051,8 +1049,7 @@ def load_extracts(
     if not files:
         raise LoadError(f"{source_dir}: no contract table files found; nothing was loaded")
     sources = {
-        name: _inspect(TABLES_BY_NAME[name], path, notice, encoding)
-        for name, path in files.items()
+        name: _inspect(TABLES_BY_NAME[name], path, notice, encoding) for name, path in files.items()
     }
     problem = last_load_problem(raw)
     if problem and "is running" in problem:

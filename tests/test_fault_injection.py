@@ -30,7 +30,11 @@ pytestmark = pytest.mark.slow
 SEED = 20261129
 LOAD_POINTS = (
     ["load:started", "load:before_commit", "load:committed", "load:checkpointed"]
-    + [f"{point}#{n}" for point in ("load:counted", "load:staged", "load:upserted") for n in (1, 4, 8)]
+    + [
+        f"{point}#{n}"
+        for point in ("load:counted", "load:staged", "load:upserted")
+        for n in (1, 4, 8)
+    ]
     + [f"load:table#{n}" for n in range(1, 9)]
 )
 FIRST_LOAD_ONLY = ["load:renamed"]

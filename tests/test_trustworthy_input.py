@@ -17,7 +17,7 @@ import pytest
 from journey_sla.load import LoadError, load_extracts
 from journey_sla.paths import raw_path_for
 from tests.conftest import cli_env
-from tests.test_load import CLEAN, HEADERS, by_table, quiet, query, rejects, write_extract
+from tests.test_load import CLEAN, HEADERS, by_table, query, quiet, rejects, write_extract
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -34,7 +34,8 @@ def digest(path: Path) -> str:
 def activities(n: int, *, broken: dict[int, str] | None = None) -> str:
     """An activities CSV of n rows (x1..xn, all on j1/u2); ``broken`` replaces data rows."""
     rows = [
-        f"x{i},j1,u2,email,outbound,false,2025-03-01 15:{i % 60:02d}:00,sent," for i in range(1, n + 1)
+        f"x{i},j1,u2,email,outbound,false,2025-03-01 15:{i % 60:02d}:00,sent,"
+        for i in range(1, n + 1)
     ]
     for number, text in (broken or {}).items():
         rows[number - 1] = text
@@ -224,9 +225,7 @@ def test_the_floor_is_configurable(tmp_path, warehouse):
     events = CLEAN["stage_events"] + "e9,j2,mql,1995-06-01 10:00:00,,\n"
     folder = write_extract(tmp_path / "in", stage_events=events)
     load_extracts(folder, warehouse, notice=quiet, now=NOW, timestamp_floor=date(2000, 1, 1))
-    assert [r[:2] for r in rejects(warehouse, "stage_events")] == [
-        (4, "implausible_timestamp")
-    ]
+    assert [r[:2] for r in rejects(warehouse, "stage_events")] == [(4, "implausible_timestamp")]
 
 
 def test_load_log_records_the_load_wall_clock(tmp_path, warehouse):
@@ -241,3 +240,68 @@ def test_the_build_says_where_as_of_came_from(built_warehouse, capsys):
     as_of, source = built_as_of(built_warehouse)
     assert as_of is not None
     assert source.startswith("latest loaded timestamp not later than the last load at ")
+
+
+# ------------------------------------------------------------- 4. exports open as formulas
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+def test_spreadsheet_safe_frame_neutralises_formula_cells():
+    import pandas as pd
+
+    from journey_sla.spreadsheet import spreadsheet_safe_frame
+
+    frame = pd.DataFrame({"name": [*FORMULAS, "Ann", None], "minutes": [-5, 1, 2, 3, 4, 5, 6, 7]})
+    safe = spreadsheet_safe_frame(frame)
+    assert list(safe["name"][:6]) == ["'" + value for value in FORMULAS]
+    assert safe["name"][6] == "Ann" and pd.isna(safe["name"][7])
+    assert list(safe["minutes"]) == list(frame["minutes"])  # numbers stay numbers
+    assert frame["name"][0] == FORMULAS[0]  # the input is not changed
+
+
+@pytest.mark.slow
+def test_every_export_csv_neutralises_formula_cells(built_warehouse, tmp_path):
+    import shutil
+
+    from journey_sla.export import export
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy2(built_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update mart_action_queue set owner_name = '=HYPERLINK(\"http://evil\")', "
+            "owner_team = '@team', manager_name = '+cmd'"
+        )
+        connection.execute("update fct_sla_breaches set owner_team = '-team'")
+    results = {r.name: r for r in export(warehouse, tmp_path / "out")}
+    for name in ("due_next_tasks", "breach_alerts", "reassignments"):
+        with results[name].path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows, name
+        cells = [value for row in rows for value in row.values() if value]
+        assert not [
+            c for c in cells if c[0] in "=+@\t\r" or (c[0] == "-" and not c[1:2].isdigit())
+        ], name
+    due = list(csv.DictReader(results["due_next_tasks"].path.open(encoding="utf-8")))
+    assert due[0]["owner_name"] == '\'=HYPERLINK("http://evil")'
+    assert due[0]["minutes_left"].lstrip("-").replace(".", "").isdigit()
+
+
+def test_review_zip_tables_are_spreadsheet_safe():
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app"))
+    import review_download
+
+    payload = review_download.review_zip("t", {"teams": pd.DataFrame({"team": ["=1+1"]})}, {})
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        assert archive.read("teams.csv").decode().splitlines()[1] == "'=1+1"
+
+
+def test_the_queue_download_uses_the_helper():
+    page = Path(__file__).resolve().parent.parent / "app" / "app_pages" / "due_next.py"
+    assert "spreadsheet_safe_frame(data.queue_all(" in page.read_text()

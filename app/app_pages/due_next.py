@@ -9,6 +9,7 @@ import data
 import sidebar
 import ui
 import wording
+from journey_sla.spreadsheet import spreadsheet_safe_frame
 
 PAGE_SIZE = 100
 
@@ -122,7 +123,7 @@ table_area.dataframe(
 
 st.download_button(
     f"Download the {total:,} items as CSV",
-    data=lambda: data.queue_all(filters, choices).to_csv(index=False),
+    data=lambda: spreadsheet_safe_frame(data.queue_all(filters, choices)).to_csv(index=False),
     file_name=f"journey-sla-queue-{as_of:%Y%m%d}.csv",
     mime="text/csv",
     icon=":material/download:",
