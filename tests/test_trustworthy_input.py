@@ -305,3 +305,65 @@ def test_review_zip_tables_are_spreadsheet_safe():
 def test_the_queue_download_uses_the_helper():
     page = Path(__file__).resolve().parent.parent / "app" / "app_pages" / "due_next.py"
     assert "spreadsheet_safe_frame(data.queue_all(" in page.read_text()
+
+
+# ------------------------------------------------------------- 3. rejects keep the original
+
+
+def raw_bytes(warehouse: Path, table: str) -> list[tuple]:
+    return query(
+        warehouse,
+        "SELECT row_number, raw_bytes, raw_values FROM raw.rejects "
+        f"WHERE table_name = '{table}' ORDER BY row_number",
+    )
+
+
+def test_rejected_lines_keep_their_exact_bytes(tmp_path, warehouse):
+    latin = "g2,j1,2025-06-01,other,M\u00fcller,extra".encode("latin-1")
+    huge = b'g3,j1,2025-06-01,other,low,"' + b"x" * 5_000_000 + b'"'
+    folder = write_extract(tmp_path / "in", signals=None)
+    (folder / "signals.csv").write_bytes(
+        HEADERS["signals"].encode()
+        + b"\ng1,j1,2025-06-01,usage_drop,high\n"
+        + latin
+        + b"\n"
+        + huge
+        + b"\ng4,j1,2025-06-01,other,low\n"
+    )
+    result = by_table(load_extracts(folder, warehouse, notice=quiet))["signals"]
+    assert (result.read, result.loaded, result.rejected) == (4, 2, 2)
+    got = raw_bytes(warehouse, "signals")
+    assert [(number, bytes(data)) for number, data, _ in got] == [(2, latin), (3, huge)]
+    assert "--encoding cp1252" in json.loads(got[0][2])["_hint"]
+
+
+def test_stray_quote_rejects_keep_their_exact_bytes(tmp_path, warehouse):
+    bad = 'x3,j1,u2,"email,outbound,false,2025-03-01 15:03:00,sent,'
+    folder = write_extract(tmp_path / "in", activities=activities(5, broken={3: bad}))
+    load_extracts(folder, warehouse, notice=quiet)
+    assert [(n, bytes(b)) for n, b, _ in raw_bytes(warehouse, "activities")] == [(3, bad.encode())]
+
+
+def test_encoding_option_reads_windows_1252(tmp_path, warehouse):
+    users = CLEAN["users"].replace("Ann Lee", "Ann M\u00fcller \u2013 \u20ac").encode("cp1252")
+    folder = write_extract(tmp_path / "in", users=None)
+    (folder / "users.csv").write_bytes(users)
+    messages: list[str] = []
+    result = by_table(load_extracts(folder, warehouse, notice=messages.append))["users"]
+    assert result.rejected == 3  # u1 is not UTF-8; u2 and u3 name it as their manager
+    assert any("--encoding cp1252 would read it" in message for message in messages)
+
+    result = by_table(load_extracts(folder, warehouse, notice=quiet, encoding="cp1252"))["users"]
+    assert (result.loaded, result.rejected) == (3, 0)
+    assert query(warehouse, "SELECT full_name FROM raw.users WHERE user_id = 'u1'") == [
+        ("Ann M\u00fcller \u2013 \u20ac",)
+    ]
+
+
+def test_tabs_are_trimmed_like_spaces_in_ids_and_enums(tmp_path, warehouse):
+    signals = HEADERS["signals"] + "\n\tg1\t,j1\t,2025-06-01,\tusage_drop\t,high\t\n"
+    load_extracts(write_extract(tmp_path / "in", signals=signals), warehouse, notice=quiet)
+    assert rejects(warehouse, "signals") == []
+    assert query(warehouse, "SELECT signal_id, journey_id, signal_type FROM raw.signals") == [
+        ("g1", "j1", "usage_drop")
+    ]
