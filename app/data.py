@@ -900,7 +900,8 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
 def table_counts() -> pd.DataFrame:
     return query(
         """
-        select table_name, rows_in_warehouse, last_file_name, last_rows_read,
+        select table_name, rows_in_warehouse, parse_filename(last_file_name) as last_file_name,
+               last_rows_read,
                last_rows_loaded, last_rows_rejected, last_loaded_at
         from mart_raw_table_counts
         order by table_order
@@ -938,7 +939,8 @@ def reject_examples(limit_per_reason: int = 3) -> pd.DataFrame:
 def load_log(limit: int = 50) -> pd.DataFrame:
     return query(
         """
-        select loaded_at, table_name, file_name, rows_read, rows_loaded, rows_rejected,
+        select loaded_at, table_name, parse_filename(file_name) as file_name, rows_read,
+               rows_loaded, rows_rejected,
                rows_inserted, rows_updated, load_id
         from stg_loader__load_log
         order by loaded_at desc, table_name

@@ -367,3 +367,53 @@ def test_tabs_are_trimmed_like_spaces_in_ids_and_enums(tmp_path, warehouse):
     assert query(warehouse, "SELECT signal_id, journey_id, signal_type FROM raw.signals") == [
         ("g1", "j1", "usage_drop")
     ]
+
+
+# ------------------------------------------------------------------------ 6. smaller points
+
+
+def test_export_out_naming_a_file_is_one_line_exit_2(tmp_path):
+    out = tmp_path / "exports.csv"
+    out.write_text("not a folder")
+    result = cli("export", "--db", str(tmp_path / "w.duckdb"), "--out", str(out))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "exports.csv" in result.stderr and "not a folder" in result.stderr
+
+
+def test_a_folder_named_like_a_table_is_an_error(tmp_path, warehouse):
+    load_extracts(write_extract(tmp_path / "clean"), warehouse, notice=quiet)
+    folder = tmp_path / "later"
+    (folder / "users.csv").mkdir(parents=True)
+    with pytest.raises(LoadError, match=r"users\.csv: is a folder, not a file"):
+        load_extracts(folder, warehouse, notice=quiet)
+
+
+def test_an_empty_folder_on_a_later_load_loads_nothing_and_says_so(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert cli("load", str(write_extract(tmp_path / "clean")), "--db", str(db)).returncode == 0
+    before = digest(raw_path_for(db))
+    (tmp_path / "empty").mkdir()
+    result = cli("load", str(tmp_path / "empty"), "--db", str(db))
+    assert result.returncode == 2
+    assert "nothing was loaded" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert digest(raw_path_for(db)) == before
+
+
+@pytest.mark.slow
+def test_data_health_shows_file_names_not_server_paths(warehouse_env):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app"))
+    import data
+
+    files = list(data.table_counts()["last_file_name"]) + list(data.load_log()["file_name"])
+    assert files and all("/" not in name and "\\" not in name for name in files), files[:3]
+    assert "users.csv" in files
+
+
+def test_dbt_usage_statistics_are_off_by_default():
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    project = yaml.safe_load((root / "dbt_project.yml").read_text())
+    assert project["flags"]["send_anonymous_usage_stats"] is False
+    assert "send_anonymous_usage_stats" in (root / "profiles.yml").read_text()
