@@ -588,7 +588,9 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
 
     _transcode(load, source)
     path = source.read_path or source.path
-    lines, has_quotes = resync.count_lines(path)
+    # Without a quote every record is one line; with one, DuckDB's records must add up to
+    # the file's non-blank lines, or some quote spans lines.
+    has_quotes = resync.has_quote(path)
     kill_point("load:counted")
     try:
         records = _stage_csv(load, source, create_stage, read)
@@ -596,7 +598,7 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
         if not has_quotes:
             raise
         records = -1  # DuckDB lost track of the records: the scan below decides
-    if has_quotes and records != lines - 1:
+    if has_quotes and records != resync.count_lines(path) - 1:
         # Some record spans lines: a quoted newline, or a stray quote that swallowed the
         # lines after it. Rescan the bytes and let DuckDB read only well-formed records.
         filtered = load.scratch / f"{table.name}.resync.csv"

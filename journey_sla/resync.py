@@ -39,22 +39,19 @@ def open_bytes(path: Path) -> BinaryIO:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
 
 
-def count_lines(path: Path) -> tuple[int, bool]:
-    """(non-blank physical lines, whether any byte is a quote), read in chunks."""
-    newlines = blank = 0
-    quotes = False
-    previous = b"\n"  # the file starts a line
-    last = b""
+def has_quote(path: Path) -> bool:
+    """Whether any byte of the file is a double quote (no quote: every record is one line)."""
     with open_bytes(path) as handle:
         while chunk := handle.read(CHUNK):
-            newlines += chunk.count(b"\n")
-            quotes = quotes or b'"' in chunk
-            joined = previous[-2:] + chunk
-            if b"\n\n" in joined or b"\n\r\n" in joined:
-                blank += len(re.findall(rb"\n(?=\r?\n)", joined))
-            previous, last = joined, chunk
-    lines = newlines + (1 if last and not last.endswith(b"\n") else 0)
-    return lines - blank, quotes
+            if b'"' in chunk:
+                return True
+    return False
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank physical lines (header included), without parsing."""
+    with open_bytes(path) as handle:
+        return sum(1 for line in handle if line not in (b"\n", b"\r\n", b"\r"))
 
 
 def _width(record: bytes) -> int:

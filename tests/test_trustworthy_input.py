@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from datetime import date, datetime
@@ -417,3 +418,40 @@ def test_dbt_usage_statistics_are_off_by_default():
     project = yaml.safe_load((root / "dbt_project.yml").read_text())
     assert project["flags"]["send_anonymous_usage_stats"] is False
     assert "send_anonymous_usage_stats" in (root / "profiles.yml").read_text()
+
+
+# ------------------------------------------------------------- 5. storage paths and crashes
+
+
+def test_build_refuses_a_db_that_is_or_holds_the_raw_schema(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    load_extracts(write_extract(tmp_path / "in"), warehouse, notice=quiet)
+    raw = raw_path_for(warehouse)
+    before = digest(raw)
+    result = cli("build", "--db", str(raw))
+    assert result.returncode != 0
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1 and "raw schema" in message, message
+    assert digest(raw) == before
+
+    copy = tmp_path / "copy.duckdb"  # not named .raw.duckdb, but holds schema raw
+    copy.write_bytes(raw.read_bytes())
+    from journey_sla.build import BuildError, build_warehouse
+
+    with pytest.raises(BuildError, match="raw schema"):
+        build_warehouse(copy)
+
+
+def test_a_dead_builds_staging_folder_is_removed(tmp_path):
+    from journey_sla.build import remove_stale_staging
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stale = tmp_path / f".build-{int(dead.stdout)}-abcdef12"
+    stale.mkdir()
+    (stale / "warehouse.duckdb").write_bytes(b"partial")
+    live = tmp_path / f".build-{os.getpid()}-abcdef12"
+    live.mkdir()
+    remove_stale_staging(tmp_path)
+    assert not stale.exists() and live.exists()
