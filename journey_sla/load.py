@@ -13,8 +13,17 @@ Tables in the raw file
 - ``raw.rejects``: one row per rejected data row. ``row_number`` is 1-based in file order,
   header not counted. ``raw_values`` is the row's original (untrimmed) values as a JSON
   object keyed by the file's header names; a malformed CSV line cannot be split into
-  columns, so it is stored as ``{"_raw_line": <the line>, "_error": <DuckDB's error type>}``.
-- ``raw.load_log``: one row per file loaded, append-only history.
+  columns, so it is stored as ``{"_raw_line": <the line>, "_error": <DuckDB's error type>}``
+  (plus ``"_hint"`` naming the ``--encoding`` that would read it) and ``raw_bytes`` holds the
+  line's exact bytes (without its line terminator), whatever their encoding or length.
+- ``raw.load_log``: one row per file loaded, append-only history; ``loaded_at`` is the load's
+  wall-clock time, which bounds event times (implausible_timestamp) and the default as_of.
+
+Beside the raw file, ``<raw>.state.json`` records whether the last load is running, ok or
+failed (journey_sla/build.py refuses the last two but ok); a first load writes
+``<raw>.loading-<pid>`` and renames it into place. A CSV file whose records do not add up to
+its lines (a quote that spans lines) is rescanned by journey_sla/resync.py, which rejects each
+line that does not start a well-formed record on its own.
 
 How a load runs
 ---------------
