@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from journey_sla.faults import kill_point
 from journey_sla.paths import PROJECT_ROOT, raw_path_for
 
 
@@ -34,6 +35,8 @@ class BuildResult:
     nodes_passed: int
     nodes_total: int
     node_seconds: dict[str, float] = field(default_factory=dict)
+    as_of: datetime | None = None
+    as_of_source: str | None = None
 
 
 def normalize_as_of(text: str) -> str:
@@ -126,6 +129,42 @@ def _checkpoint(path: Path) -> None:
         connection.execute("checkpoint")
 
 
+def _holds_raw_schema(path: Path) -> bool:
+    if not path.exists():
+        return False
+    try:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            return bool(
+                connection.execute(
+                    "select 1 from information_schema.schemata where schema_name = 'raw'"
+                ).fetchall()
+            )
+    except duckdb.Error:
+        return False
+
+
+def built_as_of(warehouse: Path) -> tuple[datetime | None, str | None]:
+    """The warehouse's as_of and where it came from (None, None when it has none)."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            row = connection.execute("select as_of, as_of_source from dim_build").fetchone()
+    except duckdb.Error:
+        return None, None
+    return (row[0], row[1]) if row else (None, None)
+
+
+def remove_stale_staging(directory: Path) -> None:
+    """Staging folders of builds whose process is gone (killed, e.g. by SIGKILL)."""
+    from journey_sla.load import pid_alive
+
+    if not directory.is_dir():
+        return
+    for folder in directory.glob(".build-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_warehouse(
     warehouse: Path,
     as_of: str | None = None,
@@ -133,16 +172,28 @@ def build_warehouse(
     command: str = "build",
     project_dir: Path = PROJECT_ROOT,
 ) -> BuildResult:
+    from journey_sla.load import last_load_problem
+
     warehouse = Path(warehouse).resolve()
     variables = dbt_vars(as_of)
     raw = raw_path_for(warehouse)
+    if warehouse.name.endswith(".raw.duckdb") or _holds_raw_schema(warehouse):
+        raise BuildError(
+            f"--db {warehouse}: this file holds the loader's raw schema; a build would "
+            "overwrite it (give the served warehouse, e.g. data/warehouse.duckdb)"
+        )
+    problem = last_load_problem(raw)
+    if problem:
+        raise BuildError(f"{raw.name}: {problem}")
     if not raw.exists():
         raise BuildError(f"{raw}: no raw data loaded yet; run `journey-sla load DIR` first")
+    remove_stale_staging(warehouse.parent)
 
     staging_dir = warehouse.parent / f".build-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     shutil.rmtree(staging_dir, ignore_errors=True)
     staging_dir.mkdir(parents=True)
     staged = staging_dir / warehouse.name
+    kill_point("build:staging")
     try:
         if has_selection(dbt_args) and warehouse.exists():
             # A partial build starts from the served models so unselected ones survive the swap.
@@ -167,9 +218,20 @@ def build_warehouse(
                 + (f" [{details}]" if details else "")
                 + f"; the served warehouse {warehouse} is unchanged"
             )
+        kill_point("build:built")
         _checkpoint(staged)
+        kill_point("build:checkpointed")
         os.replace(staged, warehouse)
+        kill_point("build:swapped")
         seconds = {r.node.name: float(r.execution_time or 0.0) for r in node_results}
-        return BuildResult(warehouse, len(node_results) - len(failed), len(node_results), seconds)
+        as_of_value, source = built_as_of(warehouse)
+        return BuildResult(
+            warehouse,
+            len(node_results) - len(failed),
+            len(node_results),
+            seconds,
+            as_of_value,
+            source,
+        )
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)

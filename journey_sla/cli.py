@@ -80,6 +80,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(load)
     load.add_argument("--replace", action="store_true", help="empty the raw schema first")
     load.add_argument("--json", action="store_true", help="print the per-table counts as JSON")
+    load.add_argument(
+        "--max-reject-rate",
+        type=float,
+        default=0.01,
+        metavar="SHARE",
+        help="fail the load (exit 2, raw data unchanged) when a table rejects more than this "
+        "share of its rows (default 0.01 = 1%%; 1 accepts any)",
+    )
+    load.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="encoding of the CSV files (default utf-8; Excel exports are often cp1252 or latin-1)",
+    )
+    load.add_argument(
+        "--timestamp-floor",
+        type=_iso_date,
+        default=date(1990, 1, 1),
+        metavar="YYYY-MM-DD",
+        help="timestamps and dates before this day are rejected as implausible_timestamp "
+        "(default 1990-01-01)",
+    )
+    load.add_argument(
+        "--planned-horizon-years",
+        type=int,
+        default=20,
+        metavar="YEARS",
+        help="scheduled_for and contract dates may lie up to this many years ahead "
+        "(default 20); event times at most one day after the load",
+    )
 
     build = sub.add_parser(
         "build",
@@ -209,6 +238,10 @@ def cmd_load(args: argparse.Namespace) -> int:
         warehouse_path(args.db),
         replace=args.replace,
         show_progress=not args.json and sys.stderr.isatty(),
+        max_reject_rate=getattr(args, "max_reject_rate", 0.01),
+        encoding=getattr(args, "encoding", "utf-8"),
+        timestamp_floor=getattr(args, "timestamp_floor", date(1990, 1, 1)),
+        planned_horizon_years=getattr(args, "planned_horizon_years", 20),
     )
     if args.json:
         payload = {
@@ -228,6 +261,8 @@ def cmd_build(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
 
     result = build_warehouse(warehouse_path(args.db), as_of=args.as_of, dbt_args=dbt_args)
     print(f"built {result.nodes_passed}/{result.nodes_total} dbt nodes into {result.warehouse}")
+    if result.as_of is not None:
+        print(f"as of {result.as_of:%Y-%m-%d %H:%M:%S} UTC ({result.as_of_source})")
     return 0
 
 
@@ -290,7 +325,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                     months=18, dirty=0.01, format="csv",
                 )
             )  # fmt: skip
-    cmd_load(argparse.Namespace(directory=directory, db=args.db, replace=True, json=False))
+    # Generated demo data holds bad rows on purpose (1 % per reject kind): no rate limit.
+    max_rate = 1.0 if args.directory is None else 0.01
+    cmd_load(
+        argparse.Namespace(
+            directory=directory, db=args.db, replace=True, json=False, max_reject_rate=max_rate
+        )
+    )
     cmd_build(argparse.Namespace(db=args.db, as_of=None), [])
     return cmd_app(args)
 

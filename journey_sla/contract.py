@@ -18,6 +18,9 @@ class Column:
     required: bool = True
     enum: tuple[str, ...] = ()
     references: str | None = None  # parent table whose primary key this column holds
+    # A planned time (scheduled_for) may lie ahead up to the planned horizon; an event time
+    # (occurred_at, created_at, ...) may not lie after the load. Dates are planned.
+    planned: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ TABLES: tuple[Table, ...] = (
             Column("is_automated", "boolean"),
             Column("occurred_at", "timestamp"),
             Column("outcome", "text", required=False),
-            Column("scheduled_for", "timestamp", required=False),
+            Column("scheduled_for", "timestamp", required=False, planned=True),
         ),
     ),
     Table(

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from journey_sla.build import normalize_as_of
+from journey_sla.spreadsheet import spreadsheet_safe_query
 
 FORMATS = ("csv", "parquet")
 DEFAULT_WINDOW_HOURS = 24
@@ -167,11 +168,16 @@ def export(
         raise ExportError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if window_hours < 0:
         raise ExportError(f"--window-hours must be 0 or more, not {window_hours}")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"--out {out_dir}: is a file, not a folder; name a folder")
     warehouse = Path(warehouse)
     if not warehouse.exists():
         raise FileNotFoundError(f"{warehouse}: no warehouse; run `journey-sla build` first")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"--out {out_dir}: cannot create the folder: {error.strerror}") from error
     options = "(format csv, header true)" if fmt == "csv" else "(format parquet)"
 
     results = []
@@ -181,6 +187,8 @@ def export(
         for name, query in export_queries(window_hours).items():
             path = out_dir / f"{name}.{fmt}"
             partial = out_dir / f".{name}.{fmt}.partial"
+            if fmt == "csv":  # no cell may open as a formula (journey_sla/spreadsheet.py)
+                query = spreadsheet_safe_query(connection, query)
             (rows,) = connection.execute(
                 f"copy ({query}) to {_quote_path(partial)} {options}"
             ).fetchone()

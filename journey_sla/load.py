@@ -13,8 +13,17 @@ Tables in the raw file
 - ``raw.rejects``: one row per rejected data row. ``row_number`` is 1-based in file order,
   header not counted. ``raw_values`` is the row's original (untrimmed) values as a JSON
   object keyed by the file's header names; a malformed CSV line cannot be split into
-  columns, so it is stored as ``{"_raw_line": <the line>, "_error": <DuckDB's error type>}``.
-- ``raw.load_log``: one row per file loaded, append-only history.
+  columns, so it is stored as ``{"_raw_line": <the line>, "_error": <DuckDB's error type>}``
+  (plus ``"_hint"`` naming the ``--encoding`` that would read it) and ``raw_bytes`` holds the
+  line's exact bytes (without its line terminator), whatever their encoding or length.
+- ``raw.load_log``: one row per file loaded, append-only history; ``loaded_at`` is the load's
+  wall-clock time, which bounds event times (implausible_timestamp) and the default as_of.
+
+Beside the raw file, ``<raw>.state.json`` records whether the last load is running, ok or
+failed (journey_sla/build.py refuses the last two but ok); a first load writes
+``<raw>.loading-<pid>`` and renames it into place. A CSV file whose records do not add up to
+its lines (a quote that spans lines) is rescanned by journey_sla/resync.py, which rejects each
+line that does not start a well-formed record on its own.
 
 How a load runs
 ---------------
@@ -54,22 +63,46 @@ numbers run ahead by the blank lines before a malformed line (they stay unique).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import gzip
+import json
+import os
+import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from journey_sla import resync
 from journey_sla.contract import FALSE_WORDS, TABLES, TABLES_BY_NAME, TRUE_WORDS, Column, Table
+from journey_sla.faults import kill_point
 from journey_sla.paths import raw_path_for
 
-__all__ = ["REASONS", "LoadError", "TableResult", "load_extracts", "print_to_stderr"]
+__all__ = [
+    "REASONS",
+    "LoadError",
+    "TableResult",
+    "last_load_problem",
+    "load_extracts",
+    "print_to_stderr",
+]
+
+# Plausibility bounds (DECISIONLOG.md): an event before the floor or after the load's
+# wall-clock time plus EVENT_SLACK, or a planned time / date beyond the horizon, is
+# implausible_timestamp.
+DEFAULT_TIMESTAMP_FLOOR = date(1990, 1, 1)
+EVENT_SLACK = timedelta(days=1)
+DEFAULT_PLANNED_HORIZON_YEARS = 20
+DEFAULT_MAX_REJECT_RATE = 0.01  # the CLI's default; the Python API checks nothing by default
+# DuckDB's CSV reader rejects longer lines; the resynchronising scan uses the same limit.
+MAX_LINE_BYTES = 8 << 20
 
 REASONS = (
     "malformed_row",
@@ -79,6 +112,7 @@ REASONS = (
     "bad_number",
     "bad_boolean",
     "bad_enum",
+    "implausible_timestamp",
     "duplicate_key",
     "missing_parent",
 )
@@ -106,7 +140,7 @@ _SUFFIXES = (".csv.gz", ".csv", ".parquet")  # longest first: "x.csv.gz" is not 
 # "1e5", "nan", named time zones); the casts that follow the shape check still catch
 # impossible values such as 2025-02-30 or 25:00.
 _TS_NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?"
-_TS_OFFSET_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)"
+_TS_OFFSET_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)"
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
 _NUMBER_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 
@@ -138,6 +172,7 @@ _NATIVE_TYPES = {
     "boolean": {"BOOLEAN"},
 }
 
+_BOUNDED = ("timestamp", "date")
 _META_COLUMNS = ("_source_file", "_load_id", "_loaded_at")
 _REJECTS_DDL = """
 CREATE TABLE IF NOT EXISTS raw.rejects (
@@ -148,7 +183,8 @@ CREATE TABLE IF NOT EXISTS raw.rejects (
     reason VARCHAR,
     column_name VARCHAR,
     raw_values VARCHAR,
-    rejected_at TIMESTAMP
+    rejected_at TIMESTAMP,
+    raw_bytes BLOB
 )"""
 _LOAD_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS raw.load_log (
@@ -219,6 +255,8 @@ class _Source:
     header: list[str]  # the file's column names, in file order; staged as c0, c1, ...
     types: list[str]  # DuckDB type of each file column (VARCHAR throughout for CSV)
     position: dict[str, int] = field(default_factory=dict)  # contract column -> file column
+    encoding: str = "utf-8"
+    read_path: Path | None = None  # what DuckDB reads: the file, transcoded or resynchronised
 
     @property
     def name(self) -> str:
@@ -237,9 +275,13 @@ def _discover(source_dir: Path, notice: Callable[[str], None]) -> dict[str, Path
     for path in sorted(source_dir.iterdir()):
         lower = path.name.lower()
         suffix = next((s for s in _SUFFIXES if lower.endswith(s)), None)
-        if suffix is None or not path.is_file():
+        if suffix is None:
             continue
         stem = lower[: -len(suffix)]
+        if not path.is_file():
+            if stem in TABLES_BY_NAME:
+                raise LoadError(f"{path.name}: is a folder, not a file")
+            continue
         if stem in TABLES_BY_NAME:
             found.setdefault(stem, []).append(path)
         else:
@@ -251,14 +293,15 @@ def _discover(source_dir: Path, notice: Callable[[str], None]) -> dict[str, Path
     return {table: paths[0] for table, paths in found.items()}
 
 
-def _csv_header(path: Path) -> list[str]:
+def _csv_header(path: Path, encoding: str = "utf-8") -> list[str]:
     # Only the first line is decoded here: a bad byte further down is that row's problem
     # (DuckDB rejects it as a malformed row), not the file's.
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
         with opener(path, "rb") as handle:
             first = handle.readline()
-        line = first.decode("utf-8-sig").rstrip("\r\n")
+        codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+        line = first.decode(codec).rstrip("\r\n")
         header = next(csv.reader([line]), [])
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as error:
         raise LoadError(f"{path.name}: cannot read file: {_one_line(error)}") from error
@@ -278,13 +321,15 @@ def _parquet_schema(path: Path) -> tuple[list[str], list[str]]:
     return [row[0] for row in rows], [str(row[1]).upper() for row in rows]
 
 
-def _inspect(table: Table, path: Path, notice: Callable[[str], None]) -> _Source:
+def _inspect(
+    table: Table, path: Path, notice: Callable[[str], None], encoding: str = "utf-8"
+) -> _Source:
     if path.name.lower().endswith(".parquet"):
         header, types = _parquet_schema(path)
         source = _Source(table, path, "parquet", header, types)
     else:
-        header = _csv_header(path)
-        source = _Source(table, path, "csv", header, ["VARCHAR"] * len(header))
+        header = _csv_header(path, encoding)
+        source = _Source(table, path, "csv", header, ["VARCHAR"] * len(header), encoding=encoding)
     extra: list[str] = []
     for index, name in enumerate(header):
         key = name.strip().lower()
@@ -349,7 +394,7 @@ def _value_sql(source: _Source, column: Column) -> str:
         return ref
     if file_type != "VARCHAR":
         ref = f"CAST({ref} AS VARCHAR)"
-    return f"nullif(trim({ref}), '')"
+    return f"nullif(trim({ref}, ' ' || chr(9)), '')"
 
 
 def _typed_sql(source: _Source, column: Column) -> str:
@@ -393,6 +438,7 @@ def _checks(table: Table) -> list[tuple[str, str]]:
     """(reason, column) of every check, in the order a row is judged; _fail = index + 1."""
     checks = [("missing_required", c.name) for c in table.columns if c.required]
     checks += [(_BAD_REASON[c.kind], c.name) for c in table.columns if c.kind in _BAD_REASON]
+    checks += [("implausible_timestamp", c.name) for c in table.columns if c.kind in _BOUNDED]
     checks.append(("duplicate_key", table.primary_key))
     checks += [("missing_parent", c.name) for c in table.columns if c.references]
     return checks
@@ -400,7 +446,7 @@ def _checks(table: Table) -> list[tuple[str, str]]:
 
 def _reader_sql(source: _Source, options: str = "") -> str:
     """SELECT c0, c1, ... (every file column, in file order) from the file."""
-    path = _lit(str(source.path))
+    path = _lit(str(source.read_path or source.path))
     if source.fmt == "parquet":
         columns = ", ".join(f"{_ident(name)} AS c{i}" for i, name in enumerate(source.header))
         return f"SELECT {columns} FROM read_parquet({path})"
@@ -408,7 +454,8 @@ def _reader_sql(source: _Source, options: str = "") -> str:
     # No sniffing: the dialect is the contract's and the columns come from our header read.
     return (
         f"SELECT * FROM read_csv({path}, auto_detect = false, header = true, delim = ',', "
-        f"quote = '\"', escape = '\"', columns = {{{columns}}}, {options})"
+        f"quote = '\"', escape = '\"', columns = {{{columns}}}, "
+        f"max_line_size = {MAX_LINE_BYTES}, {options})"
     )
 
 
@@ -422,6 +469,29 @@ class _Load:
     connection: duckdb.DuckDBPyConnection
     load_id: str
     loaded_at: datetime
+    scratch: Path = Path(".")
+    notice: Callable[[str], None] = print_to_stderr
+    max_reject_rate: float | None = None
+    floor: date = DEFAULT_TIMESTAMP_FLOOR
+    horizon_years: int = DEFAULT_PLANNED_HORIZON_YEARS
+
+    def bounds(self, column: Column) -> tuple[str, str]:
+        """SQL literals: the earliest and latest plausible value of a timestamp/date column."""
+        if column.planned or column.kind == "date":
+            try:
+                ceiling = self.loaded_at.replace(year=self.loaded_at.year + self.horizon_years)
+            except ValueError:  # 29 February
+                ceiling = self.loaded_at.replace(
+                    year=self.loaded_at.year + self.horizon_years, day=28
+                )
+        else:
+            ceiling = self.loaded_at + EVENT_SLACK
+        if column.kind == "date":
+            return f"DATE '{self.floor.isoformat()}'", f"DATE '{ceiling.date().isoformat()}'"
+        return (
+            f"TIMESTAMP '{self.floor.isoformat()} 00:00:00'",
+            f"TIMESTAMP '{ceiling.isoformat(sep=' ')}'",
+        )
 
     def run(self, sql: str) -> list[tuple]:
         return self.connection.execute(sql).fetchall()
@@ -439,6 +509,7 @@ class _Load:
 
 
 def _create_raw_tables(load: _Load, replace: bool) -> None:
+    """The raw schema, created or brought up to date (raw_bytes came later)."""
     load.run("CREATE SCHEMA IF NOT EXISTS raw")
     for table in TABLES:
         if replace:
@@ -451,13 +522,15 @@ def _create_raw_tables(load: _Load, replace: bool) -> None:
     if replace:
         load.run("DROP TABLE IF EXISTS raw.rejects")
     load.run(_REJECTS_DDL)
+    load.run("ALTER TABLE raw.rejects ADD COLUMN IF NOT EXISTS raw_bytes BLOB")
     load.run(_LOAD_LOG_DDL)
 
 
 def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> None:
     """Read the file into temp table _stage: the file's columns as read (c0, c1, ..., kept
     for raw_values), each contract column typed (t_<column>, NULL when empty or bad) and
-    _fail, the first failing row-level check. Malformed CSV lines go to _malformed."""
+    _fail, the first failing row-level check. Malformed CSV lines go to _malformed (with
+    their exact bytes), lines the resynchronising scan rejected to _scan_rejects."""
     table = source.table
     cases = [
         f"WHEN v_{c.name} IS NULL THEN {code[('missing_required', c.name)]}"
@@ -470,11 +543,23 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
         for c in table.columns
         if c.kind in _BAD_REASON
     ]
+    for c in table.columns:
+        if c.kind in _BOUNDED:
+            low, high = load.bounds(c)
+            cases.append(
+                f"WHEN t_{c.name} < {low} OR t_{c.name} > {high} "
+                f"THEN {code[('implausible_timestamp', c.name)]}"
+            )
     fail = f"CASE {' '.join(cases)} END" if cases else "NULL"
     values = ", ".join(f"{_value_sql(source, c)} AS v_{c.name}" for c in table.columns)
     typed = ", ".join(f"{_typed_sql(source, c)} AS t_{c.name}" for c in table.columns)
     file_columns = ", ".join(f"c{i}" for i in range(len(source.header)))
     typed_columns = ", ".join(f"t_{c.name}" for c in table.columns)
+    load.run(
+        "CREATE OR REPLACE TEMP TABLE _scan_rejects (row_number BIGINT, raw_values VARCHAR, "
+        "raw_bytes BLOB)"
+    )
+    load.run("DROP TABLE IF EXISTS _renumber")
 
     def read(sql: str) -> int:
         try:
@@ -506,10 +591,45 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
         create_stage("")
         load.run(
             "CREATE OR REPLACE TEMP TABLE _malformed (row_number BIGINT, good_before BIGINT, "
-            "seen BIGINT, raw_values VARCHAR)"
+            "seen BIGINT, raw_values VARCHAR, raw_bytes BLOB)"
         )
         return
 
+    _transcode(load, source)
+    path = source.read_path or source.path
+    # Without a quote every record is one line; with one, DuckDB's records must add up to
+    # the file's non-blank lines, or some quote spans lines.
+    has_quotes = resync.has_quote(path)
+    kill_point("load:counted")
+    try:
+        records = _stage_csv(load, source, create_stage, read)
+    except RuntimeError:
+        if not has_quotes:
+            raise
+        records = -1  # DuckDB lost track of the records: the scan below decides
+    if has_quotes and records != resync.count_lines(path) - 1:
+        # Some record spans lines: a quoted newline, or a stray quote that swallowed the
+        # lines after it. Rescan the bytes and let DuckDB read only well-formed records.
+        filtered = load.scratch / f"{table.name}.resync.csv"
+        scan = resync.scan(path, filtered, len(source.header), MAX_LINE_BYTES)
+        source.read_path = filtered
+        _stage_csv(load, source, create_stage, read)
+        _add_raw_bytes(load, source, resync.records_at(filtered, scan.offsets, _wanted(load)))
+        _renumber(load, scan)
+        _scan_rejects(load, source, scan)
+    else:
+        _add_raw_bytes(load, source, resync.lines_at(path, _wanted(load)))
+
+
+def _stage_csv(
+    load: _Load,
+    source: _Source,
+    create_stage: Callable[[str], int],
+    read: Callable[[str], int],
+) -> int:
+    """Stage a CSV file and build _malformed; returns the records DuckDB read (parsed rows
+    plus malformed lines)."""
+    table = source.table
     # DuckDB 2.0.1's reject tables are not complete on their own: read in parallel, a file
     # with many bad lines loses whole chunks (rows and rejects); read serially, an
     # unterminated quote at the end of the file is dropped without a reject. So the stage
@@ -529,30 +649,146 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
     counts = ", ".join(f"count(c{i})" for i in range(len(source.header)))
     serial = _reader_sql(source, rejects(names[1]) + ", parallel = false")
     expected = read(f"SELECT count(*), {counts} FROM ({serial})")
-    if staged != expected:
-        staged = create_stage("ignore_errors = true, parallel = false")
+    try:
         if staged != expected:
-            raise RuntimeError(
-                f"{source.name}: DuckDB's CSV reader returned {staged} rows in one pass and "
-                f"{expected} in another; refusing to load an inconsistent read"
-            )
-    # good_before: how many parsed rows precede the malformed line, to number parsed rows.
-    errors = " UNION ALL ".join(
-        f"SELECT line, csv_line, error_type::VARCHAR AS error_type FROM {name}" for name in names
+            staged = create_stage("ignore_errors = true, parallel = false")
+            if staged != expected:
+                raise RuntimeError(
+                    f"{source.name}: DuckDB's CSV reader returned {staged} rows in one pass "
+                    f"and {expected} in another; refusing to load an inconsistent read"
+                )
+        # good_before: how many parsed rows precede the malformed line, to number parsed rows.
+        errors = " UNION ALL ".join(
+            f"SELECT line, csv_line, error_type::VARCHAR AS error_type FROM {name}"
+            for name in names
+        )
+        load.run(
+            "CREATE OR REPLACE TEMP TABLE _malformed AS "
+            "SELECT line - 1 AS row_number, "
+            "line - 1 - row_number() OVER (ORDER BY line) AS good_before, "
+            "row_number() OVER (ORDER BY line) AS seen, "
+            "json_object('_raw_line', trim(csv_line, chr(13) || chr(10)), '_error', error_type) "
+            "AS raw_values, CAST(NULL AS BLOB) AS raw_bytes "
+            "FROM (SELECT line, arg_min(csv_line, error_type) AS csv_line, "
+            f"min(error_type) AS error_type FROM ({errors}) GROUP BY line)"
+        )
+    finally:
+        for name in names:
+            load.run(f"DROP TABLE IF EXISTS {name}")
+            load.run(f"DROP TABLE IF EXISTS {name}_scan")
+    return staged + load.count("SELECT count(*) FROM _malformed")
+
+
+def _transcode(load: _Load, source: _Source) -> None:
+    """A file in another encoding is read through a UTF-8 copy (undecodable bytes kept as
+    surrogates, so DuckDB still rejects their rows and their bytes can be restored)."""
+    if codecs.lookup(source.encoding).name == "utf-8":
+        return
+    target = load.scratch / f"{source.table.name}.utf8.csv"
+    with resync.open_bytes(source.path) as raw, open(target, "wb") as out:
+        decoder = codecs.getincrementaldecoder(source.encoding)("surrogateescape")
+        while chunk := raw.read(resync.CHUNK):
+            out.write(decoder.decode(chunk).encode("utf-8", "surrogatepass"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8", "surrogatepass"))
+    source.read_path = target
+
+
+def _wanted(load: _Load) -> set[int]:
+    return {int(row[0]) + 1 for row in load.run("SELECT row_number FROM _malformed")}
+
+
+def _original_bytes(source: _Source, data: bytes) -> bytes:
+    if codecs.lookup(source.encoding).name == "utf-8":
+        return data
+    return data.decode("utf-8", "surrogatepass").encode(source.encoding, "surrogateescape")
+
+
+def _encoding_hint(source: _Source, data: bytes) -> str | None:
+    """Which --encoding would have read a line that is not valid in the file's encoding."""
+    for candidate in ("utf-8", "cp1252", "latin-1"):
+        if codecs.lookup(candidate).name == codecs.lookup(source.encoding).name:
+            continue
+        try:
+            data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        return f"not valid {source.encoding}; --encoding {candidate} would read it"
+    return None
+
+
+def _add_raw_bytes(load: _Load, source: _Source, found: dict[int, bytes]) -> None:
+    """Attach each malformed line's exact bytes (and an encoding hint) to _malformed."""
+    if not found:
+        return
+    import pyarrow as pa
+
+    lines = sorted(found)
+    originals = [_original_bytes(source, found[line]) for line in lines]
+    hints = [_encoding_hint(source, data) for data in originals]
+    frame = pa.table(
+        {
+            "row_number": pa.array([line - 1 for line in lines], pa.int64()),
+            "raw_bytes": pa.array(originals, pa.binary()),
+            "hint": pa.array(hints, pa.string()),
+        }
     )
-    load.run(
-        "CREATE OR REPLACE TEMP TABLE _malformed AS "
-        "SELECT line - 1 AS row_number, "
-        "line - 1 - row_number() OVER (ORDER BY line) AS good_before, "
-        "row_number() OVER (ORDER BY line) AS seen, "
-        "json_object('_raw_line', trim(csv_line, chr(13) || chr(10)), '_error', error_type) "
-        "AS raw_values "
-        "FROM (SELECT line, arg_min(csv_line, error_type) AS csv_line, "
-        f"min(error_type) AS error_type FROM ({errors}) GROUP BY line)"
+    load.connection.register("_found_bytes", frame)
+    try:
+        load.run(
+            "UPDATE _malformed AS m SET raw_bytes = f.raw_bytes, raw_values = CASE "
+            "WHEN f.hint IS NULL THEN m.raw_values ELSE json_merge_patch(m.raw_values, "
+            "json_object('_hint', f.hint)) END FROM _found_bytes AS f "
+            "WHERE f.row_number = m.row_number"
+        )
+    finally:
+        load.connection.unregister("_found_bytes")
+    hinted = [hint for hint in hints if hint]
+    if hinted:
+        load.notice(f"{source.name}: {len(hinted)} row(s) {hinted[0]}")
+
+
+def _renumber(load: _Load, scan: resync.Scan) -> None:
+    """Record numbers of the filtered file -> record numbers of the original file."""
+    import pyarrow as pa
+
+    frame = pa.table(
+        {
+            "filtered": pa.array(range(1, len(scan.numbers) + 1), pa.int64()),
+            "original": pa.array(scan.numbers, pa.int64()),
+        }
     )
-    for name in names:
-        load.run(f"DROP TABLE IF EXISTS {name}")
-        load.run(f"DROP TABLE IF EXISTS {name}_scan")
+    load.connection.register("_renumber_frame", frame)
+    try:
+        load.run("CREATE OR REPLACE TEMP TABLE _renumber AS SELECT * FROM _renumber_frame")
+    finally:
+        load.connection.unregister("_renumber_frame")
+
+
+def _scan_rejects(load: _Load, source: _Source, scan: resync.Scan) -> None:
+    if not scan.rejects:
+        return
+    import pyarrow as pa
+
+    originals = [_original_bytes(source, line) for _, line, _ in scan.rejects]
+    values = []
+    for (_, line, error), original in zip(scan.rejects, originals, strict=True):
+        value = {"_raw_line": line.decode("utf-8", "replace"), "_error": error}
+        hint = _encoding_hint(source, original) if error == "INVALID ENCODING" else None
+        if hint:
+            value["_hint"] = hint
+        values.append(json.dumps(value, ensure_ascii=False))
+    frame = pa.table(
+        {
+            "row_number": pa.array([number for number, _, _ in scan.rejects], pa.int64()),
+            "raw_values": pa.array(values, pa.string()),
+            "raw_bytes": pa.array(originals, pa.binary()),
+        }
+    )
+    load.connection.register("_scan_frame", frame)
+    try:
+        load.run("INSERT INTO _scan_rejects SELECT * FROM _scan_frame")
+    finally:
+        load.connection.unregister("_scan_frame")
 
 
 def _flag_duplicates(load: _Load, table: Table, code: int) -> None:
@@ -625,21 +861,39 @@ def _record_rejects(load: _Load, source: _Source, checks: list[tuple[str, str]])
     reasons = "[" + ", ".join(_lit(reason) for reason, _ in checks) + "]"
     columns = "[" + ", ".join(_lit(column) for _, column in checks) + "]"
     raw_values = ", ".join(f"{_lit(name)}, c{i}" for i, name in enumerate(source.header))
+    target = (
+        "INSERT INTO raw.rejects (load_id, table_name, file_name, row_number, reason, "
+        "column_name, raw_values, rejected_at, raw_bytes) "
+    )
+    renumbered = load.run(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = '_renumber' "
+        "AND table_type = 'LOCAL TEMPORARY'"
+    )
+    # After a resynchronising scan, numbers in the filtered file map to the original's.
+    number = (
+        "(SELECT original FROM _renumber WHERE filtered = n.row_number)"
+        if renumbered
+        else "n.row_number"
+    )
     load.run(f"DELETE FROM raw.rejects WHERE file_name = {file_name}")
     # A parsed row's number: its position among parsed rows plus the malformed lines before
     # it, found with an ASOF join on how many parsed rows precede each malformed line.
     load.run(
-        f"INSERT INTO raw.rejects "
-        f"SELECT {head}, r.position + coalesce(m.seen, 0), {reasons}[r._fail], "
-        f"{columns}[r._fail], r.raw_values, {load.at_sql} "
+        f"{target}SELECT {head}, {number}, reason, column_name, raw_values, {load.at_sql}, "
+        f"NULL FROM (SELECT r.position + coalesce(m.seen, 0) AS row_number, "
+        f"{reasons}[r._fail] AS reason, {columns}[r._fail] AS column_name, r.raw_values "
         f"FROM (SELECT rowid - (SELECT min(rowid) FROM _stage) + 1 AS position, _fail, "
         f"json_object({raw_values}) AS raw_values FROM _stage WHERE _fail IS NOT NULL) AS r "
         f"ASOF LEFT JOIN (SELECT good_before, max(seen) AS seen FROM _malformed GROUP BY ALL) "
-        f"AS m ON r.position > m.good_before"
+        f"AS m ON r.position > m.good_before) AS n"
     )
     load.run(
-        f"INSERT INTO raw.rejects SELECT {head}, row_number, 'malformed_row', NULL, raw_values, "
-        f"{load.at_sql} FROM _malformed"
+        f"{target}SELECT {head}, {number}, 'malformed_row', NULL, raw_values, "
+        f"{load.at_sql}, raw_bytes FROM _malformed AS n"
+    )
+    load.run(
+        f"{target}SELECT {head}, row_number, 'malformed_row', NULL, raw_values, "
+        f"{load.at_sql}, raw_bytes FROM _scan_rejects"
     )
 
 
@@ -647,15 +901,21 @@ def _load_table(load: _Load, source: _Source) -> TableResult:
     checks = _checks(source.table)
     code = {check: index + 1 for index, check in enumerate(checks)}
     _stage(load, source, code)
+    kill_point("load:staged")
     _flag_duplicates(load, source.table, code[("duplicate_key", source.table.primary_key)])
     _flag_orphans(load, source.table, code)
     inserted, updated = _upsert(load, source)
+    kill_point("load:upserted")
     _record_rejects(load, source, checks)
 
     parsed, failed = load.run("SELECT count(*), count(_fail) FROM _stage")[0]
-    malformed = load.count("SELECT count(*) FROM _malformed")
+    malformed = load.count("SELECT count(*) FROM _malformed") + load.count(
+        "SELECT count(*) FROM _scan_rejects"
+    )
     load.run("DROP TABLE _stage")
     load.run("DROP TABLE _malformed")
+    load.run("DROP TABLE _scan_rejects")
+    load.run("DROP TABLE IF EXISTS _renumber")
     result = TableResult(
         table=source.table.name,
         file=str(source.path),
@@ -665,6 +925,20 @@ def _load_table(load: _Load, source: _Source) -> TableResult:
         inserted=inserted,
         updated=updated,
     )
+    if load.max_reject_rate is not None and result.rejected > load.max_reject_rate * max(
+        result.read, 1
+    ):
+        top = load.run(
+            f"SELECT reason, count(*) AS n FROM raw.rejects WHERE load_id = {load.id_sql} "
+            f"AND file_name = {_lit(source.stored_path)} GROUP BY ALL ORDER BY n DESC, reason"
+        )
+        reasons = ", ".join(f"{reason} {n:,}" for reason, n in top[:3])
+        raise LoadError(
+            f"{source.name}: {result.rejected:,} of {result.read:,} rows rejected "
+            f"({result.rejected / max(result.read, 1):.1%}: {reasons}), above "
+            f"--max-reject-rate {load.max_reject_rate:.1%} for table '{result.table}'; "
+            "nothing was loaded (see raw.rejects after a load with a higher limit)"
+        )
     load.run(
         f"INSERT INTO raw.load_log VALUES ({load.id_sql}, {load.at_sql}, "
         f"{_lit(result.table)}, {_lit(source.stored_path)}, {result.read}, {result.loaded}, "
@@ -697,12 +971,67 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[str], None]]:
         yield step
 
 
+def load_state_path(raw: Path) -> Path:
+    """The sidecar recording whether the last load into ``raw`` finished (kept outside the
+    raw file, so a refused load leaves that byte-identical)."""
+    return raw.with_name(raw.name + ".state.json")
+
+
+def _write_state(raw: Path, status: str, message: str = "") -> None:
+    state = {"status": status, "pid": os.getpid(), "message": message}
+    state["at"] = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    path = load_state_path(raw)
+    partial = path.with_name(path.name + f".{os.getpid()}.partial")
+    partial.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def last_load_problem(raw: Path) -> str | None:
+    """Why the raw file must not be built from, in one line, or None when it may be."""
+    try:
+        state = json.loads(load_state_path(raw).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    status = state.get("status")
+    if status == "running":
+        pid = int(state.get("pid") or 0)
+        if pid and pid != os.getpid() and pid_alive(pid):
+            return f"a load (process {pid}) is running; wait for it to finish"
+        return "the last load did not finish; run load again"
+    if status == "failed":
+        return f"the last load failed ({state.get('message', '')}); run load again"
+    return None
+
+
+def _remove_stale_partials(raw: Path) -> None:
+    """Raw files a killed first load was writing (``<raw>.loading-<pid>``)."""
+    for leftover in raw.parent.glob(raw.name + ".loading-*"):
+        pid = leftover.name.rsplit("-", 1)[-1].split(".")[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
 def load_extracts(
     source_dir: Path,
     warehouse: Path,
     replace: bool = False,
     notice: Callable[[str], None] = print_to_stderr,
     show_progress: bool = False,
+    max_reject_rate: float | None = None,
+    encoding: str = "utf-8",
+    timestamp_floor: date = DEFAULT_TIMESTAMP_FLOOR,
+    planned_horizon_years: int = DEFAULT_PLANNED_HORIZON_YEARS,
+    now: datetime | None = None,
 ) -> list[TableResult]:
     """Validate the extract folder ``source_dir`` and load it into the raw file beside
     ``warehouse`` (``paths.raw_path_for(warehouse)``), in one transaction.
@@ -710,15 +1039,35 @@ def load_extracts(
     Returns one :class:`TableResult` per contract table, in contract order. ``replace=True``
     empties the raw tables and raw.rejects first (load_log keeps its history) and needs a
     file for every table. Raises :class:`LoadError`, leaving the raw file as it was (and not
-    creating one), when the folder as a whole cannot be loaded. ``notice`` receives one-line
-    remarks such as ignored columns. See the module docstring for the checks and counts.
+    creating one), when the folder as a whole cannot be loaded, or when a table rejects more
+    than ``max_reject_rate`` of its rows (None: no limit). ``encoding`` is the CSV files'
+    encoding; timestamps before ``timestamp_floor``, events after the load (``now``, default
+    the wall clock) plus a day and planned times beyond ``planned_horizon_years`` are
+    implausible_timestamp. ``notice`` receives one-line remarks such as ignored columns.
+    See the module docstring for the checks and counts.
     """
     source_dir = Path(source_dir)
     raw = raw_path_for(warehouse)
+    try:
+        codecs.lookup(encoding)
+    except LookupError as error:
+        raise LoadError(f"--encoding {encoding!r}: unknown encoding") from error
+    if max_reject_rate is not None and not 0 <= max_reject_rate <= 1:
+        raise LoadError(f"--max-reject-rate must be between 0 and 1, not {max_reject_rate}")
 
     # Pre-flight: every way the input as a whole can fail, before anything is written.
     files = _discover(source_dir, notice)
-    sources = {name: _inspect(TABLES_BY_NAME[name], path, notice) for name, path in files.items()}
+    if not files:
+        raise LoadError(f"{source_dir}: no contract table files found; nothing was loaded")
+    sources = {
+        name: _inspect(TABLES_BY_NAME[name], path, notice, encoding) for name, path in files.items()
+    }
+    problem = last_load_problem(raw)
+    if problem and "is running" in problem:
+        raise LoadError(f"{raw}: {problem}")
+    if problem:
+        notice(f"{raw.name}: {problem.split(';')[0]}; this load starts over from the raw file")
+    _remove_stale_partials(raw)
     if replace or not _raw_has_data(raw):
         for table in TABLES:
             if table.name not in sources:
@@ -727,17 +1076,31 @@ def load_extracts(
     existed = raw.exists()
     new_dirs = [p for p in [raw.parent, *raw.parent.parents] if not p.exists()]
     raw.parent.mkdir(parents=True, exist_ok=True)
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    # A first load writes a side file renamed into place when complete: a load killed
+    # midway never leaves a half-made raw file behind.
+    target = raw if existed else raw.with_name(f"{raw.name}.loading-{os.getpid()}")
+    loaded_at = (now or datetime.now(UTC)).replace(tzinfo=None)
     load_id = f"{loaded_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     results: list[TableResult] = []
-    committed = False
+    scratch = Path(tempfile.mkdtemp(prefix="journey-sla-load-"))
+    _write_state(raw, "running")
+    kill_point("load:started")
     try:
         try:
-            connection = duckdb.connect(str(raw))
+            connection = duckdb.connect(str(target))
         except duckdb.Error as error:
             raise LoadError(f"{raw}: cannot open the raw database: {_one_line(error)}") from error
         with connection:
-            load = _Load(connection, load_id, loaded_at)
+            load = _Load(
+                connection,
+                load_id,
+                loaded_at,
+                scratch=scratch,
+                notice=notice,
+                max_reject_rate=max_reject_rate,
+                floor=timestamp_floor,
+                horizon_years=planned_horizon_years,
+            )
             load.run("SET TimeZone = 'UTC'")
             load.run("BEGIN TRANSACTION")
             try:
@@ -749,20 +1112,33 @@ def load_extracts(
                             results.append(TableResult(table.name, None, 0, 0, 0, 0, 0))
                         else:
                             results.append(_load_table(load, source))
+                        kill_point("load:table")
                         step(table.name)
+                kill_point("load:before_commit")
                 load.run("COMMIT")
-                committed = True
+                kill_point("load:committed")
             except BaseException:
                 with contextlib.suppress(duckdb.Error):
                     load.run("ROLLBACK")
                 raise
             load.run("CHECKPOINT")  # fold the WAL in, so dbt can attach one complete file
-    except BaseException:
-        if not existed and not committed:
-            for leftover in (raw, raw.with_name(raw.name + ".wal")):
+            kill_point("load:checkpointed")
+        if target != raw:
+            os.replace(target, raw)
+            kill_point("load:renamed")
+        _write_state(raw, "ok")
+    except BaseException as error:
+        if target != raw:
+            for leftover in (target, target.with_name(target.name + ".wal")):
                 leftover.unlink(missing_ok=True)
+        if raw.exists():
+            _write_state(raw, "failed", " ".join(str(error).split())[:300])
+        else:
+            load_state_path(raw).unlink(missing_ok=True)
             for directory in new_dirs:
                 with contextlib.suppress(OSError):
                     directory.rmdir()
         raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return results

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from journey_sla.app_logic import data, sidebar, ui, wording
+from journey_sla.spreadsheet import spreadsheet_safe_frame
 
 PAGE_SIZE = 100
 
@@ -119,7 +120,7 @@ table_area.dataframe(
 
 st.download_button(
     f"Download the {total:,} items as CSV",
-    data=lambda: data.queue_all(filters, choices).to_csv(index=False),
+    data=lambda: spreadsheet_safe_frame(data.queue_all(filters, choices)).to_csv(index=False),
     file_name=f"journey-sla-queue-{as_of:%Y%m%d}.csv",
     mime="text/csv",
     icon=":material/download:",

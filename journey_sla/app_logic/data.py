@@ -28,7 +28,7 @@ def build_info() -> pd.Series:
     """as_of of the build, the last load, the first month with data, the conversion window."""
     return query(
         f"""
-        select as_of, last_loaded_at, first_month_date, conversion_window_days
+        select as_of, as_of_source, last_loaded_at, first_month_date, conversion_window_days
         from {RELATIONS.build}
         """
     ).iloc[0]
@@ -670,7 +670,8 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
 def table_counts() -> pd.DataFrame:
     return query(
         f"""
-        select table_name, rows_in_warehouse, last_file_name, last_rows_read,
+        select table_name, rows_in_warehouse, parse_filename(last_file_name) as last_file_name,
+               last_rows_read,
                last_rows_loaded, last_rows_rejected, last_loaded_at
         from {RELATIONS.raw_table_counts}
         order by table_order
@@ -708,7 +709,8 @@ def reject_examples(limit_per_reason: int = 3) -> pd.DataFrame:
 def load_log(limit: int = 50) -> pd.DataFrame:
     return query(
         f"""
-        select loaded_at, table_name, file_name, rows_read, rows_loaded, rows_rejected,
+        select loaded_at, table_name, parse_filename(file_name) as file_name, rows_read,
+               rows_loaded, rows_rejected,
                rows_inserted, rows_updated, load_id
         from {RELATIONS.load_log}
         order by loaded_at desc, table_name

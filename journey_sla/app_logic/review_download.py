@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
+from journey_sla.spreadsheet import spreadsheet_safe_frame
+
 EXPORT_WIDTH = 720
 
 
@@ -49,7 +51,7 @@ def review_zip(
                  "Charts:", *[f"  {name}" for name in charts]]  # fmt: skip
         archive.writestr("README.txt", "\n".join(lines) + "\n")
         for name, frame in tables.items():
-            archive.writestr(f"{name}.csv", frame.to_csv(index=False))
+            archive.writestr(f"{name}.csv", spreadsheet_safe_frame(frame).to_csv(index=False))
         for name, chart in charts.items():
             for file_name, content in chart_files(name, chart).items():
                 archive.writestr(file_name, content)

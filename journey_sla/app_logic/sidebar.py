@@ -72,6 +72,8 @@ def render() -> Filters:
         if pd.notna(info["last_loaded_at"])
         else f"As of **{as_of:%Y-%m-%d %H:%M} UTC**"
     )
+    if pd.notna(info.get("as_of_source")):
+        sidebar.caption(f"as_of: {info['as_of_source']}")
     return filters
 
 

@@ -60,6 +60,7 @@ final as (
 
     select
         'extract' as source_kind,
+        as_of.as_of_source,
         as_of.is_as_of_given,
         cast({{ var('conversion_window_days', 90) }} as integer) as conversion_window_days,
         loads.loads,
