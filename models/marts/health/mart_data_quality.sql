@@ -1,3 +1,5 @@
+-- Size: over 250 lines on purpose — one long table of every check the Data health page
+-- lists (load reconciliation, rejects, reason codes, CRM hygiene), each a short CTE.
 -- Data quality findings in one long table the app can list: what the loader rejected,
 -- whether the load reconciles, and CRM hygiene the SLA numbers depend on.
 {%- set timed_tables = [
