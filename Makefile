@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DATA ?=
 PORT ?= 8501
 
-.PHONY: install run test lint lint-fix bench bench-app clean
+.PHONY: install run test lint lint-fix mutations bench bench-app clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: install
 # Fix those by hand; `make lint` still reports them.
 lint-fix: install
 	@$(with_empty_warehouse) $(BIN)/sqlfluff fix --exclude-rules ST06,LT05,LT04 $(SQL_LINT_PATHS)
+
+# One-token changes to each documented rule must fail a test (a few minutes; not in make test).
+mutations: install
+	$(BIN)/python scripts/mutation_check.py
 
 bench: install
 	$(BIN)/journey-sla bench

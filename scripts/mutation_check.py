@@ -1,0 +1,249 @@
+"""Does the test suite catch a one-token change to each documented rule?
+
+For every mutation below (a rule of docs/sla_semantics.md, changed by one token), this script
+applies it to a scratch copy of the project, runs the dbt unit tests (and, when they pass,
+the golden scenario), and reports which test caught it. A mutation nobody catches is a rule
+no test pins. Run it after moving or rewriting models (`make mutations`); it takes a few
+minutes, so it is not part of `make test`.
+
+    .venv/bin/python scripts/mutation_check.py            # every mutation
+    .venv/bin/python scripts/mutation_check.py tie_break  # just these
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    rule: str
+    path: str
+    pattern: str  # a regex matching exactly once in the file
+    replacement: str
+
+
+MUTATIONS = (
+    Mutation(
+        "inbound_exclusion",
+        "inbound activities never stop a clock",
+        "models/intermediate/journeys/int_activities_until_as_of.sql",
+        r"direction != 'inbound'",
+        "direction != 'inbound_never'",
+    ),
+    Mutation(
+        "automated_exclusion",
+        "automated activities never stop a clock",
+        "models/intermediate/journeys/int_activities_until_as_of.sql",
+        r"not activities\.is_automated",
+        "true",
+    ),
+    Mutation(
+        "milestone_exception",
+        "automated milestones still count",
+        "models/intermediate/journeys/int_activities_until_as_of.sql",
+        r"activity_type = 'milestone'",
+        "activity_type = 'milestone_never'",
+    ),
+    Mutation(
+        "as_of_activities",
+        "activities after as_of are ignored",
+        "models/intermediate/journeys/int_activities_until_as_of.sql",
+        r"where activities\.occurred_at <= as_of\.as_of",
+        "where true",
+    ),
+    Mutation(
+        "as_of_stage_events",
+        "stage events after as_of are ignored",
+        "models/intermediate/journeys/int_stage_visits_sequenced.sql",
+        r"where stage_events\.occurred_at <= as_of\.as_of",
+        "where true",
+    ),
+    Mutation(
+        "tie_break",
+        "of assignments at one instant the highest assignment_id owns",
+        "models/intermediate/journeys/int_owner_history.sql",
+        r"order by assignment_id desc",
+        "order by assignment_id asc",
+    ),
+    Mutation(
+        "owner_interval_end",
+        "an ownership interval ends where the next begins",
+        "macros/journeys/owner_valid_at.sql",
+        r"< \{\{ owner_history \}\}\.valid_to",
+        "<= {{ owner_history }}.valid_to",
+    ),
+    Mutation(
+        "first_touch_at_entry",
+        "a touch at exactly entered_at stops first_touch and activity clocks",
+        "models/intermediate/sla/int_visit_clocks_started.sql",
+        r"activities\.occurred_at >= policy_visits\.entered_at(\s+inner join stop_kinds)",
+        r"activities.occurred_at > policy_visits.entered_at\1",
+    ),
+    Mutation(
+        "attempts_channels",
+        "attempts need min_channels distinct types",
+        "models/intermediate/sla/int_visit_clocks_started.sql",
+        r"channels_so_far >= min_channels",
+        "channels_so_far >= 1",
+    ),
+    Mutation(
+        "follow_up_strictly_after",
+        "a follow_up stops strictly after its trigger",
+        "models/intermediate/sla/int_follow_up_clocks_started.sql",
+        r"follow_up_answers\.occurred_at > follow_up_triggers\.started_at",
+        "follow_up_answers.occurred_at >= follow_up_triggers.started_at",
+    ),
+    Mutation(
+        "signal_at_or_after",
+        "a signal_response stops at or after detection",
+        "models/intermediate/sla/int_instant_clocks_started.sql",
+        r"instant_clocks_placed\.started_at <= activities\.occurred_at",
+        "instant_clocks_placed.started_at < activities.occurred_at",
+    ),
+    Mutation(
+        "met_at_due",
+        "met when stopped_at <= due_at",
+        "models/intermediate/sla/int_clocks_resolved.sql",
+        r"when stopped_at <= due_at then 'met'",
+        "when stopped_at < due_at then 'met'",
+    ),
+    Mutation(
+        "at_risk_at_warning",
+        "at risk when as_of >= warning_at",
+        "models/intermediate/sla/int_clocks_resolved.sql",
+        r"as_of >= with_open_seconds_at_end\.warning_at",
+        "as_of > with_open_seconds_at_end.warning_at",
+    ),
+    Mutation(
+        "stall_gap",
+        "a gap exactly as long as the target is not a stall",
+        "models/intermediate/sla/int_stall_clocks_resolved.sql",
+        r"gap_ends_at > deadlines\.due_at",
+        "gap_ends_at >= deadlines.due_at",
+    ),
+    Mutation(
+        "holidays",
+        "holidays have no open time",
+        "models/intermediate/calendars/int_calendar_days.sql",
+        r"and holidays\.holiday_date is null",
+        "and true",
+    ),
+    Mutation(
+        "dst",
+        "local opening hours follow each day's DST offset",
+        "macros/business_time/from_local_timestamp.sql",
+        r"(macro duckdb__from_local_timestamp\(local_ts, timezone\) -%\}\s+)"
+        r"[^{]*\{\{ local_ts \}\}[^\n]*",
+        r"\1{{ local_ts }}",
+    ),
+    Mutation(
+        "re_entry_is_a_funnel_visit",
+        "a re-entry is the next funnel (not closing) visit",
+        "models/marts/sla/fct_recycles.sql",
+        r"(later_visits\.journey_visit_sequence > recycles\.journey_visit_sequence)"
+        r"\s+and not later_visits\.is_closing",
+        r"\1",
+    ),
+    Mutation(
+        "calendar_range_covers_contract_starts",
+        "the calendar range covers every clock start (contract starts)",
+        "models/intermediate/calendars/int_calendar_days.sql",
+        r"select cast\(start_date as \{\{ dbt\.type_timestamp\(\) \}\}\) as instant_at"
+        r" from contracts",
+        "select cast(null as {{ dbt.type_timestamp() }}) as instant_at from contracts",
+    ),
+)
+
+
+def apply(project: Path, mutation: Mutation) -> None:
+    path = project / mutation.path
+    text = path.read_text()
+    mutated, count = re.subn(mutation.pattern, mutation.replacement, text)
+    if count != 1:
+        raise SystemExit(f"{mutation.name}: pattern matched {count} times in {mutation.path}")
+    path.write_text(mutated)
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> bool:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    return result.returncode == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="mutations to run (default: all)")
+    parser.add_argument("--warehouse", help="a built warehouse the unit tests run against")
+    args = parser.parse_args(argv)
+    chosen = [m for m in MUTATIONS if not args.names or m.name in args.names]
+    python = sys.executable
+    scratch = Path(tempfile.mkdtemp(prefix="mutations-"))
+    try:
+        base = scratch / "base"
+        ignore = shutil.ignore_patterns(".venv", "target", "logs", "data", ".git", "test-artifacts")
+        shutil.copytree(ROOT, base, ignore=ignore)
+        warehouse = scratch / "warehouse.duckdb"
+        env = {**os.environ, "JOURNEY_SLA_DB": str(warehouse)}
+        if args.warehouse:
+            shutil.copy2(args.warehouse, warehouse)
+            raw = Path(args.warehouse).with_name(Path(args.warehouse).stem + ".raw.duckdb")
+            shutil.copy2(raw, scratch / "warehouse.raw.duckdb")
+        else:
+            extract = scratch / "extract"
+            cli = [python, "-m", "journey_sla"]
+            assert run([*cli, "generate", "--journeys", "300", "--out", str(extract)], base, env)
+            assert run([*cli, "load", str(extract), "--max-reject-rate", "1"], base, env)
+            assert run([*cli, "build"], base, env), "the unmutated project does not build"
+        dbt_env = {
+            **env,
+            "JOURNEY_SLA_BUILD_DB": str(warehouse),
+            "JOURNEY_SLA_RAW_DB": str(scratch / "warehouse.raw.duckdb"),
+        }
+        missed = []
+        for mutation in chosen:
+            project = scratch / mutation.name
+            shutil.copytree(base, project)
+            apply(project, mutation)
+            dbt = [str(Path(python).with_name("dbt")), "test", "--select", "test_type:unit"]
+            dbt += ["--project-dir", str(project), "--profiles-dir", str(project)]
+            if not run(dbt, project, dbt_env):
+                caught = "dbt unit tests"
+            elif not run(
+                [
+                    python,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-x",
+                    "-p",
+                    "no:cacheprovider",
+                    "tests/test_golden.py",
+                ],
+                project,
+                {**env, "PYTHONPATH": str(project)},  # import the mutated copy's journey_sla
+            ):
+                caught = "golden scenario"
+            else:
+                caught = None
+                missed.append(mutation.name)
+            print(f"{mutation.name:40s} {caught or 'NOT CAUGHT':18s} {mutation.rule}", flush=True)
+            shutil.rmtree(project, ignore_errors=True)
+        print(f"{len(chosen) - len(missed)} of {len(chosen)} mutations caught")
+        return 1 if missed else 0
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
