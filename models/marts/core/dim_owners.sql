@@ -1,5 +1,8 @@
 -- One row per CRM user who can own a journey: name, e-mail, role, team (owner_team, the one
 -- definition the marts count under) and manager.
+-- A pass-through: published as a view, so the table is stored once.
+{{ config(materialized='view') }}
+
 with
 
 users as (

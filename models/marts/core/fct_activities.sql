@@ -1,4 +1,7 @@
 -- One row per activity up to as_of, with is_human_touch (whether it can stop a clock at all).
+-- A pass-through: published as a view, so the table is stored once.
+{{ config(materialized='view') }}
+
 with
 
 activities as (
