@@ -3,7 +3,8 @@
 -- clocks would have no business time at all.
 select
     'default' as calendar_id,
-    'business_calendars has no row for the calendar `default`, which unmapped territories use' as problem
+    'business_calendars has no row for the calendar `default`, '
+    || 'which unmapped territories use' as problem
 
 where not exists (
         select 1

@@ -33,7 +33,8 @@ final as (
             when closes_at > next_opens_at then 'interval overlaps the next one in UTC'
             when cumulative_seconds_after != cumulative_seconds_before + open_seconds
                 then 'cumulative_seconds_after is not before + open_seconds'
-            else 'cumulative_seconds_before is not the previous interval''s cumulative_seconds_after'
+            else 'cumulative_seconds_before is not the previous interval''s '
+                || 'cumulative_seconds_after'
         end as problem
 
     from intervals

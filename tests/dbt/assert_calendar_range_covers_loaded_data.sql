@@ -101,7 +101,9 @@ instants_outside as (
     from clock_start_instants
     cross join calendar_range
     where clock_start_instants.instant_at
-        < cast({{ dbt.dateadd('day', 1, 'calendar_range.start_date') }} as {{ dbt.type_timestamp() }})
+        < cast(
+            {{ dbt.dateadd('day', 1, 'calendar_range.start_date') }} as {{ dbt.type_timestamp() }}
+        )
     group by clock_start_instants.column_name
 
     union all
@@ -127,7 +129,8 @@ final as (
         instants_outside.instant_at,
         calendar_range.start_date,
         calendar_range.end_date,
-        'loaded instants fall outside the calendar range; widen or unset calendar_start_date / calendar_end_date' as problem
+        'loaded instants fall outside the calendar range; '
+        || 'widen or unset calendar_start_date / calendar_end_date' as problem
 
     from instants_outside
     cross join calendar_range

@@ -23,7 +23,7 @@ calendar_years as (
         {{ dbt.date_trunc('year', 'local_date') }} as year_start_date
 
     from calendar_days
-    where calendar_id in (select calendar_id from holidays)
+    where calendar_id in (select holidays.calendar_id from holidays)
 
 ),
 
@@ -42,7 +42,8 @@ final as (
     select
         calendar_years.calendar_id,
         calendar_years.year_start_date,
-        'the calendar range includes this year but the holidays seed has no holiday for it' as problem
+        'the calendar range includes this year but the holidays seed has no holiday '
+        || 'for it' as problem
 
     from calendar_years
     left join holiday_years

@@ -9,7 +9,7 @@ select
 from {{ ref('holidays') }} as holidays
 where holidays.calendar_id is null
     or holidays.calendar_id not in (
-        select calendar_id
-        from {{ ref('business_calendars') }}
-        where calendar_id is not null
+        select business_calendars.calendar_id
+        from {{ ref('business_calendars') }} as business_calendars
+        where business_calendars.calendar_id is not null
     )

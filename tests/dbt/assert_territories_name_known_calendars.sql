@@ -8,7 +8,7 @@ select
 from {{ ref('territories') }} as territories
 where territories.calendar_id is null
     or territories.calendar_id not in (
-        select calendar_id
-        from {{ ref('business_calendars') }}
-        where calendar_id is not null
+        select business_calendars.calendar_id
+        from {{ ref('business_calendars') }} as business_calendars
+        where business_calendars.calendar_id is not null
     )

@@ -124,7 +124,9 @@ date_range as (
             -- 14 days of slack: a UTC instant's local date can be a day earlier, and the
             -- earliest clocks must not start on the range's clamped edge.
             coalesce(
-                cast({{ dbt.dateadd('day', -14, '(select min(instant_at) from clock_start_instants)') }} as date),
+                cast({{ dbt.dateadd(
+                    'day', -14, '(select min(instant_at) from clock_start_instants)'
+                ) }} as date),
                 -- no data loaded: a fixed window that the holidays seed covers
                 cast('2024-01-01' as date)
             )
@@ -136,7 +138,9 @@ date_range as (
             -- to a contract's end) need due and warning times, and long business-day
             -- targets reach far past their start.
             coalesce(
-                cast({{ dbt.dateadd('day', 400, '(select max(instant_at) from clock_end_instants)') }} as date),
+                cast({{ dbt.dateadd(
+                    'day', 400, '(select max(instant_at) from clock_end_instants)'
+                ) }} as date),
                 cast('2028-12-31' as date)
             )
         {%- endif %} as end_date

@@ -68,7 +68,9 @@ intervals_measured as (
         local_date,
         opens_at,
         closes_at,
-        cast({{ dbt.datediff('opens_at', 'closes_at', 'second') }} as {{ dbt.type_bigint() }}) as open_seconds
+        cast({{ dbt.datediff(
+            'opens_at', 'closes_at', 'second'
+        ) }} as {{ dbt.type_bigint() }}) as open_seconds
 
     from intervals_utc
 

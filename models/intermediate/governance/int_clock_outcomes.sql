@@ -110,7 +110,9 @@ final as (
         visit_outcomes.is_converted_to_next,
         coalesce(visit_outcomes.is_progressed, false) as is_progressed,
         coalesce(visit_outcomes.is_recycled, false) as is_recycled,
-        cast({{ dbt.date_trunc('month', 'with_business_days.started_at') }} as date) as started_month_date,
+        cast(
+            {{ dbt.date_trunc('month', 'with_business_days.started_at') }} as date
+        ) as started_month_date,
         with_business_days.started_at,
         with_business_days.due_at,
         with_business_days.stopped_at,

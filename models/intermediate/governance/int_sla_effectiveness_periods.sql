@@ -137,13 +137,20 @@ rates as (
     select
         *,
         {{ stats_ratio('met_converted_visits', 'met_visits') }} as met_conversion_rate,
-        {{ stats_ratio('breached_converted_visits', 'breached_visits') }} as breached_conversion_rate,
+        {{ stats_ratio(
+            'breached_converted_visits', 'breached_visits'
+        ) }} as breached_conversion_rate,
         {{ wilson_lower('met_converted_visits', 'met_visits') }} as met_conversion_rate_lower,
         {{ wilson_upper('met_converted_visits', 'met_visits') }} as met_conversion_rate_upper,
-        {{ wilson_lower('breached_converted_visits', 'breached_visits') }} as breached_conversion_rate_lower,
-        {{ wilson_upper('breached_converted_visits', 'breached_visits') }} as breached_conversion_rate_upper,
-        {{ two_proportion_z('met_converted_visits', 'met_visits', 'breached_converted_visits', 'breached_visits') }}
-            as z_score
+        {{ wilson_lower(
+            'breached_converted_visits', 'breached_visits'
+        ) }} as breached_conversion_rate_lower,
+        {{ wilson_upper(
+            'breached_converted_visits', 'breached_visits'
+        ) }} as breached_conversion_rate_upper,
+        {{ two_proportion_z(
+            'met_converted_visits', 'met_visits', 'breached_converted_visits', 'breached_visits'
+        ) }} as z_score
 
     from periods
 
@@ -154,7 +161,8 @@ tested as (
     select
         *,
         met_conversion_rate - breached_conversion_rate as conversion_rate_lift,
-        met_median_days_to_progress - breached_median_days_to_progress as median_days_to_progress_difference,
+        met_median_days_to_progress
+        - breached_median_days_to_progress as median_days_to_progress_difference,
         case
             when met_visits = 0 or breached_visits = 0 then null
             -- Pooled rate 0 or 1: both groups convert alike, z is undefined.
@@ -170,7 +178,9 @@ verdicts as (
 
     select
         *,
-        {{ effectiveness_verdict('met_visits', 'breached_visits', 'conversion_rate_lift', 'p_value') }} as verdict
+        {{ effectiveness_verdict(
+            'met_visits', 'breached_visits', 'conversion_rate_lift', 'p_value'
+        ) }} as verdict
 
     from tested
 

@@ -67,7 +67,9 @@ visits_windowed as (
     select
         visits.*,
         next_funnel_stages.next_funnel_stage,
-        {{ dbt.dateadd('day', conversion_window_days, 'visits.entered_at') }} as conversion_window_ends_at,
+        {{ dbt.dateadd(
+            'day', conversion_window_days, 'visits.entered_at'
+        ) }} as conversion_window_ends_at,
         lag(visits.exit_kind) over (
             partition by visits.journey_id
             order by visits.journey_visit_sequence
@@ -87,7 +89,10 @@ later_stage_entries as (
         visits_windowed.stage_visit_id,
         min(later_visits.entered_at) as first_later_stage_entered_at,
         min(
-            case when later_visits.stage = visits_windowed.next_funnel_stage then later_visits.entered_at end
+            case
+                when later_visits.stage = visits_windowed.next_funnel_stage
+                    then later_visits.entered_at
+            end
         ) as next_stage_entered_at
 
     from visits_windowed
@@ -139,18 +144,27 @@ final as (
         end as days_to_progress,
         case
             when outcomes.first_later_stage_entered_at <= outcomes.conversion_window_ends_at
-                then {{ seconds_between('outcomes.entered_at', 'outcomes.first_later_stage_entered_at') }} / 86400.0
+                then {{ seconds_between(
+                    'outcomes.entered_at', 'outcomes.first_later_stage_entered_at'
+                ) }} / 86400.0
         end as days_to_conversion,
         outcomes.is_closing,
         outcomes.next_funnel_stage is not null as has_later_stage,
         outcomes.is_mature,
         case
             when not outcomes.is_mature or outcomes.next_funnel_stage is null then null
-            else coalesce(outcomes.first_later_stage_entered_at <= outcomes.conversion_window_ends_at, false)
+            else
+                coalesce(
+                    outcomes.first_later_stage_entered_at <= outcomes.conversion_window_ends_at,
+                    false
+                )
         end as is_converted,
         case
             when not outcomes.is_mature or outcomes.next_funnel_stage is null then null
-            else coalesce(outcomes.next_stage_entered_at <= outcomes.conversion_window_ends_at, false)
+            else
+                coalesce(
+                    outcomes.next_stage_entered_at <= outcomes.conversion_window_ends_at, false
+                )
         end as is_converted_to_next,
         outcomes.exit_kind = 'progressed' as is_progressed,
         outcomes.exit_kind = 'closed' and outcomes.next_stage = 'recycled' as is_recycled,

@@ -75,7 +75,9 @@ final as (
             false as is_as_of_given,
             coalesce(
                 'latest loaded timestamp not later than the last load at '
-                || cast({{ dbt.date_trunc('second', 'last_load.loaded_at') }} as {{ dbt.type_string() }})
+                || cast(
+                    {{ dbt.date_trunc('second', 'last_load.loaded_at') }} as {{ dbt.type_string() }}
+                )
                 || ' UTC',
                 'latest loaded timestamp'
             ) as as_of_source

@@ -71,15 +71,18 @@ open_seconds_at_entry as (
 
 open_seconds_at_end as (
 
-    {{ open_seconds_at('open_seconds_at_entry', 'calendar_id', 'measured_until_at', 'open_seconds_at_end') }}
+    {{ open_seconds_at(
+        'open_seconds_at_entry', 'calendar_id', 'measured_until_at', 'open_seconds_at_end'
+    ) }}
 
 ),
 
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(["journey_id", "'|'", "stage", "'|'", "cast(entered_at as " ~ dbt.type_string() ~ ")"])) }}
-            as stage_visit_id,
+        {{ dbt.hash(dbt.concat([
+            "journey_id", "'|'", "stage", "'|'", "cast(entered_at as " ~ dbt.type_string() ~ ")",
+        ])) }} as stage_visit_id,
         journey_id,
         owner_id,
         first_event_id,

@@ -121,7 +121,9 @@ final as (
 
     select
         visits.*,
-        lead(visits.stage) over (partition by visits.journey_id order by visits.journey_visit_sequence) as next_stage,
+        lead(visits.stage) over (
+            partition by visits.journey_id order by visits.journey_visit_sequence
+        ) as next_stage,
         lead(visits.funnel_order) over (
             partition by visits.journey_id order by visits.journey_visit_sequence
         ) as next_funnel_order,

@@ -86,14 +86,23 @@ statuses as (
     select
         stops_resolved.*,
         case
-            when sla_type in ('first_touch', 'activity', 'handoff')
-                and exit_kind = 'closed' and has_exit_before_stop
-                then case when exited_at <= due_at then 'cancelled' else 'breached' end
-            when sla_type = 'attempts' and has_exit_before_stop and exit_kind = 'closed'
+            when stops_resolved.sla_type in ('first_touch', 'activity', 'handoff')
+                and stops_resolved.exit_kind = 'closed' and stops_resolved.has_exit_before_stop
+                then
+                    case
+                        when stops_resolved.exited_at <= stops_resolved.due_at then 'cancelled'
+                        else 'breached'
+                    end
+            when stops_resolved.sla_type = 'attempts' and stops_resolved.has_exit_before_stop
+                and stops_resolved.exit_kind = 'closed'
                 then 'breached'
-            when stopped_at is not null
-                then case when stopped_at <= due_at then 'met' else 'breached' end
-            when as_of.as_of > due_at then 'breached'
+            when stops_resolved.stopped_at is not null
+                then
+                    case
+                        when stops_resolved.stopped_at <= stops_resolved.due_at then 'met'
+                        else 'breached'
+                    end
+            when as_of.as_of > stops_resolved.due_at then 'breached'
             else 'open'
         end as status
 
@@ -161,7 +170,9 @@ with_open_seconds_at_start as (
 
 with_open_seconds_at_end as (
 
-    {{ open_seconds_at('with_open_seconds_at_start', 'calendar_id', 'measured_until_at', 'open_seconds_at_end') }}
+    {{ open_seconds_at(
+        'with_open_seconds_at_start', 'calendar_id', 'measured_until_at', 'open_seconds_at_end'
+    ) }}
 
 ),
 
@@ -218,10 +229,13 @@ final as (
         with_open_seconds_at_end.status,
         with_open_seconds_at_end.target_unit,
         with_open_seconds_at_end.target_value,
-        {{ seconds_between('with_open_seconds_at_end.started_at', 'with_open_seconds_at_end.measured_until_at') }} / 60.0
-            as elapsed_minutes,
-        (with_open_seconds_at_end.open_seconds_at_end - with_open_seconds_at_end.open_seconds_at_start) / 60.0
-            as elapsed_business_minutes,
+        {{ seconds_between(
+            'with_open_seconds_at_end.started_at', 'with_open_seconds_at_end.measured_until_at'
+        ) }} / 60.0 as elapsed_minutes,
+        (
+            with_open_seconds_at_end.open_seconds_at_end
+            - with_open_seconds_at_end.open_seconds_at_start
+        ) / 60.0 as elapsed_business_minutes,
         attempt_counts.attempts,
         attempt_counts.channels,
         coalesce(

@@ -48,7 +48,10 @@ all_clocks as (
 final as (
 
     select
-        {{ clock_id('all_clocks.policy_id', 'all_clocks.journey_id', 'all_clocks.stage_visit_id', 'all_clocks.trigger_id') }} as clock_id,
+        {{ clock_id(
+            'all_clocks.policy_id', 'all_clocks.journey_id', 'all_clocks.stage_visit_id',
+            'all_clocks.trigger_id'
+        ) }} as clock_id,
         all_clocks.policy_id,
         all_clocks.sla_type,
         all_clocks.journey_id,

@@ -37,13 +37,18 @@ business_time_targets as (
 
 with_business_due as (
 
-    {{ instant_at_open_seconds('business_time_targets', 'calendar_id', 'due_open_seconds', 'business_due_at') }}
+    {{ instant_at_open_seconds(
+        'business_time_targets', 'calendar_id', 'due_open_seconds', 'business_due_at'
+    ) }}
 
 ),
 
 with_business_days_due as (
 
-    {{ business_days_due_at('with_business_due', 'calendar_id', 'measured_from_at', 'business_days_target', 'business_days_due_at') }}
+    {{ business_days_due_at(
+        'with_business_due', 'calendar_id', 'measured_from_at', 'business_days_target',
+        'business_days_due_at'
+    ) }}
 
 ),
 
@@ -85,7 +90,9 @@ warning_targets as (
 
 with_business_warning as (
 
-    {{ instant_at_open_seconds('warning_targets', 'calendar_id', 'warning_open_seconds', 'business_warning_at') }}
+    {{ instant_at_open_seconds(
+        'warning_targets', 'calendar_id', 'warning_open_seconds', 'business_warning_at'
+    ) }}
 
 ),
 
@@ -97,7 +104,10 @@ final as (
         case
             when warning_pct is null then null
             when target_unit like 'business_%' then business_warning_at
-            else {{ add_seconds('measured_from_at', seconds_between('measured_from_at', 'due_at') ~ ' * warning_pct / 100.0') }}
+            else {{ add_seconds(
+                'measured_from_at',
+                seconds_between('measured_from_at', 'due_at') ~ ' * warning_pct / 100.0'
+            ) }}
         end as warning_at,
         open_seconds_at_start
 

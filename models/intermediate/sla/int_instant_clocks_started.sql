@@ -71,8 +71,11 @@ instant_clock_starts as (
         contracts.journey_id,
         contracts.contract_id as trigger_id,
         cast(contracts.start_date as {{ dbt.type_timestamp() }}) as started_at,
-        {{ dbt.dateadd('second', '-1 * cast(policies.target_seconds as bigint)', 'cast(contracts.end_date as ' ~ dbt.type_timestamp() ~ ')') }}
-            as due_at_override
+        {{ dbt.dateadd(
+            'second',
+            '-1 * cast(policies.target_seconds as bigint)',
+            'cast(contracts.end_date as ' ~ dbt.type_timestamp() ~ ')'
+        ) }} as due_at_override
 
     from contracts
     cross join as_of

@@ -38,8 +38,10 @@ as_of as (
 stall_visits as (
 
     select
-        {{ clock_id('policy_visits.policy_id', 'policy_visits.journey_id', 'policy_visits.stage_visit_id', 'null') }}
-            as clock_id,
+        {{ clock_id(
+            'policy_visits.policy_id', 'policy_visits.journey_id', 'policy_visits.stage_visit_id',
+            'null'
+        ) }} as clock_id,
         policy_visits.*
 
     from policy_visits
@@ -111,8 +113,11 @@ movements_ordered as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(["movements_ordered.clock_id", "'|'", "cast(movements_ordered.movement_sequence as " ~ dbt.type_string() ~ ")"])) }}
-            as movement_id,
+        {{ dbt.hash(dbt.concat([
+            "movements_ordered.clock_id",
+            "'|'",
+            "cast(movements_ordered.movement_sequence as " ~ dbt.type_string() ~ ")",
+        ])) }} as movement_id,
         movements_ordered.clock_id,
         stall_visits.policy_id,
         stall_visits.journey_id,

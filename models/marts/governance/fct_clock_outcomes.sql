@@ -1,5 +1,6 @@
--- The public clock outcomes fact (grain: one row per clock instance), published from int_clock_outcomes,
--- the governance building block where its rules live, as a view: no second copy of the table.
+-- The public clock outcomes fact (grain: one row per clock instance), published from
+-- int_clock_outcomes, the governance building block where its rules live, as a view: no second
+-- copy of the table.
 {{ config(materialized='view') }}
 
 with

@@ -1,5 +1,6 @@
--- The public visit outcomes fact (grain: one row per stage visit), published from int_visit_outcomes,
--- the governance building block where its rules live, as a view: no second copy of the table.
+-- The public visit outcomes fact (grain: one row per stage visit), published from
+-- int_visit_outcomes, the governance building block where its rules live, as a view: no second
+-- copy of the table.
 {{ config(materialized='view') }}
 
 with

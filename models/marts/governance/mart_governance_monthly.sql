@@ -42,7 +42,10 @@ clocks_rolled_up as (
         clocks.*,
         rollup_levels.rollup_level,
         case when rollup_levels.keeps_segment then clocks.segment else 'all' end as segment_key,
-        case when rollup_levels.keeps_territory then clocks.territory else 'all' end as territory_key,
+        case
+            when rollup_levels.keeps_territory then clocks.territory
+            else 'all'
+        end as territory_key,
         case when rollup_levels.keeps_team then clocks.owner_team else 'all' end as team_key
 
     from clocks
@@ -69,8 +72,12 @@ clock_stats as (
         {{ stats_count_if("status = 'breached'") }} as breached_clocks,
         {{ stats_count_if("status = 'open'") }} as open_clocks,
         {{ stats_count_if("status = 'cancelled'") }} as cancelled_clocks,
-        {{ stats_percentile("case when is_resolved then elapsed_in_unit end", 0.5) }} as median_elapsed,
-        {{ stats_percentile("case when is_resolved then elapsed_in_unit end", 0.9) }} as p90_elapsed
+        {{ stats_percentile(
+            "case when is_resolved then elapsed_in_unit end", 0.5
+        ) }} as median_elapsed,
+        {{ stats_percentile(
+            "case when is_resolved then elapsed_in_unit end", 0.9
+        ) }} as p90_elapsed
 
     from clocks_rolled_up
     group by started_month_date, policy_id, segment_key, territory_key, team_key
@@ -124,8 +131,9 @@ monthly as (
 
     select
         clock_stats.*,
-        {{ stats_ratio('clock_stats.met_clocks', 'clock_stats.met_clocks + clock_stats.breached_clocks') }}
-            as attainment,
+        {{ stats_ratio(
+            'clock_stats.met_clocks', 'clock_stats.met_clocks + clock_stats.breached_clocks'
+        ) }} as attainment,
         {{ stats_ratio('clock_stats.breached_clocks', 'clock_stats.clocks') }} as breach_rate,
         coalesce(visit_stats.clocked_visits, 0) as clocked_visits,
         coalesce(visit_stats.immature_visits, 0) as immature_visits,
@@ -137,7 +145,9 @@ monthly as (
         visit_stats.median_days_to_progress,
         visit_stats.p75_days_to_progress,
         coalesce(visit_stats.recycled_visits, 0) as recycled_visits,
-        {{ stats_ratio('visit_stats.recycled_visits', 'visit_stats.clocked_visits') }} as recycle_rate
+        {{ stats_ratio(
+            'visit_stats.recycled_visits', 'visit_stats.clocked_visits'
+        ) }} as recycle_rate
 
     from clock_stats
     left join visit_stats
@@ -182,8 +192,8 @@ final as (
         monthly.p75_days_to_progress,
         monthly.recycled_visits,
         monthly.recycle_rate,
-        -- Change against the same policy × segment × territory × team one calendar month earlier (null
-        -- when that month has no row or the rate is undefined in either month).
+        -- Change against the same policy × segment × territory × team one calendar month
+        -- earlier (null when that month has no row or the rate is undefined in either month).
         monthly.attainment - previous_month.attainment as attainment_change,
         monthly.breach_rate - previous_month.breach_rate as breach_rate_change,
         monthly.median_elapsed - previous_month.median_elapsed as median_elapsed_change,

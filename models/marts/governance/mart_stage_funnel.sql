@@ -25,8 +25,12 @@ final as (
             as conversion_rate_to_next,
         {{ stats_count_if('is_converted') }} as converted_entries,
         {{ stats_ratio(stats_count_if('is_converted'), 'count(is_converted)') }} as conversion_rate,
-        {{ wilson_lower(stats_count_if('is_converted'), 'count(is_converted)') }} as conversion_rate_lower,
-        {{ wilson_upper(stats_count_if('is_converted'), 'count(is_converted)') }} as conversion_rate_upper,
+        {{ wilson_lower(
+            stats_count_if('is_converted'), 'count(is_converted)'
+        ) }} as conversion_rate_lower,
+        {{ wilson_upper(
+            stats_count_if('is_converted'), 'count(is_converted)'
+        ) }} as conversion_rate_upper,
         {{ stats_count_if('is_progressed') }} as progressed_entries,
         {{ stats_percentile('days_to_progress', 0.5) }} as median_days_to_progress,
         {{ stats_percentile('days_to_progress', 0.75) }} as p75_days_to_progress,

@@ -57,7 +57,9 @@ next_stage_conversions as (
         entered_month_date as month_start_date,
         case stage when 'mql' then 'mql_to_sal' when 'sql' then 'sql_to_opportunity' end as kpi,
         'rate' as value_unit,
-        {{ stats_ratio(stats_count_if('is_converted_to_next'), 'count(is_converted_to_next)') }} as value,
+        {{ stats_ratio(
+            stats_count_if('is_converted_to_next'), 'count(is_converted_to_next)'
+        ) }} as value,
         cast({{ stats_count_if('is_converted_to_next') }} as {{ stats_double() }}) as numerator,
         cast(count(is_converted_to_next) as {{ stats_double() }}) as denominator,
         count(is_converted_to_next) as observations,
@@ -100,7 +102,9 @@ contact_rate as (
 
     select
         visits.entered_month_date as month_start_date,
-        {%- set contacted = 'count(case when visits.is_mature and sal_contacts.has_contact = 1 then 1 end)' %}
+        {%- set contacted = (
+            'count(case when visits.is_mature and sal_contacts.has_contact = 1 then 1 end)'
+        ) %}
         {{ kpi_measures(
             'contact_rate', 'rate',
             value=stats_ratio(contacted, stats_count_if('visits.is_mature')),
@@ -198,7 +202,9 @@ first_values as (
     select
         visits.stage_visit_id,
         visits.entered_month_date,
-        {{ seconds_between('visits.entered_at', 'min(activities.occurred_at)') }} / 86400.0 as days_to_value
+        {{ seconds_between(
+            'visits.entered_at', 'min(activities.occurred_at)'
+        ) }} / 86400.0 as days_to_value
 
     from visits
     inner join activities
@@ -247,7 +253,9 @@ net_revenue_retention as (
 
     select
         end_month_date as month_start_date,
-        {%- set renewed_arr = "sum(case when renewal_status = 'renewed' then coalesce(renewal_arr, 0) else 0 end)" %}
+        {%- set renewed_arr = (
+            "sum(case when renewal_status = 'renewed' then coalesce(renewal_arr, 0) else 0 end)"
+        ) %}
         {{ kpi_measures(
             'nrr', 'ratio',
             value=stats_ratio(renewed_arr, 'sum(arr)'),

@@ -55,12 +55,16 @@ buckets as (
     {%- for unit_system, bounds in bucket_bounds.items() %}
         {%- set outer_loop = loop %}
         {%- for bound in bounds + [none] %}
+            {%- set lower_bound = 'null' if loop.first else bounds[loop.index0 - 1] %}
+            {%- set upper_bound = 'null' if bound is none else bound %}
+            {%- set label = ("> " ~ bucket_labels[unit_system][-1]) if bound is none
+                else ("<= " ~ bucket_labels[unit_system][loop.index0]) %}
             select
                 '{{ unit_system }}' as bucket_unit,
                 {{ loop.index }} as bucket_number,
-                cast({{ 'null' if loop.first else bounds[loop.index0 - 1] }} as {{ stats_double() }}) as bucket_lower_bound,
-                cast({{ 'null' if bound is none else bound }} as {{ stats_double() }}) as bucket_upper_bound,
-                '{{ ("> " ~ bucket_labels[unit_system][-1]) if bound is none else ("<= " ~ bucket_labels[unit_system][loop.index0]) }}' as bucket_label
+                cast({{ lower_bound }} as {{ stats_double() }}) as bucket_lower_bound,
+                cast({{ upper_bound }} as {{ stats_double() }}) as bucket_upper_bound,
+                '{{ label }}' as bucket_label
             {{ 'union all' if not (loop.last and outer_loop.last) }}
         {%- endfor %}
     {%- endfor %}
@@ -76,7 +80,8 @@ tunable_clocks as (
         clocks.*,
         case
             when clocks.target_unit in ('minutes', 'hours') then 'minutes'
-            when clocks.target_unit in ('business_minutes', 'business_hours') then 'business_minutes'
+            when clocks.target_unit in ('business_minutes', 'business_hours')
+                then 'business_minutes'
             else clocks.target_unit
         end as bucket_unit,
         case clocks.target_unit
@@ -108,8 +113,14 @@ clocks_bucketed as (
     from tunable_clocks
     inner join buckets
         on tunable_clocks.bucket_unit = buckets.bucket_unit
-        and (buckets.bucket_lower_bound is null or tunable_clocks.elapsed_in_bucket_unit > buckets.bucket_lower_bound)
-        and (buckets.bucket_upper_bound is null or tunable_clocks.elapsed_in_bucket_unit <= buckets.bucket_upper_bound)
+        and (
+            buckets.bucket_lower_bound is null
+            or tunable_clocks.elapsed_in_bucket_unit > buckets.bucket_lower_bound
+        )
+        and (
+            buckets.bucket_upper_bound is null
+            or tunable_clocks.elapsed_in_bucket_unit <= buckets.bucket_upper_bound
+        )
 
 ),
 
@@ -120,11 +131,17 @@ bucket_counts as (
         bucket_number,
         count(*) as resolved_clocks,
         {{ stats_count_if('is_stopped_by_condition') }} as stopped_clocks,
-        {{ stats_count_if('is_stopped_by_condition and is_converted is not null') }} as mature_stopped_clocks,
+        {{ stats_count_if(
+            'is_stopped_by_condition and is_converted is not null'
+        ) }} as mature_stopped_clocks,
         {{ stats_count_if('is_stopped_by_condition and is_converted') }} as converted_clocks,
-        {{ stats_count_if('is_stopped_by_condition and not is_mature') }} as immature_stopped_clocks,
+        {{ stats_count_if(
+            'is_stopped_by_condition and not is_mature'
+        ) }} as immature_stopped_clocks,
         -- An attempts clock ended by a closing exit is breached whatever the target.
-        {{ stats_count_if("sla_type = 'attempts' and is_ended_by_closing_exit") }} as closed_unworked_clocks
+        {{ stats_count_if(
+            "sla_type = 'attempts' and is_ended_by_closing_exit"
+        ) }} as closed_unworked_clocks
 
     from clocks_bucketed
     group by policy_id, bucket_number
@@ -222,14 +239,18 @@ final as (
         {{ wilson_lower('converted_clocks', 'mature_stopped_clocks') }} as conversion_rate_lower,
         {{ wilson_upper('converted_clocks', 'mature_stopped_clocks') }} as conversion_rate_upper,
         case
-            when bucket_upper_bound is not null then cast(candidate_met_clocks as {{ dbt.type_bigint() }})
+            when bucket_upper_bound is not null
+                then cast(candidate_met_clocks as {{ dbt.type_bigint() }})
         end as candidate_met_clocks,
         case
-            when bucket_upper_bound is not null then cast(candidate_breached_clocks as {{ dbt.type_bigint() }})
+            when bucket_upper_bound is not null
+                then cast(candidate_breached_clocks as {{ dbt.type_bigint() }})
         end as candidate_breached_clocks,
         case
             when bucket_upper_bound is not null
-                then {{ stats_ratio('candidate_met_clocks', 'candidate_met_clocks + candidate_breached_clocks') }}
+                then {{ stats_ratio(
+                    'candidate_met_clocks', 'candidate_met_clocks + candidate_breached_clocks'
+                ) }}
         end as candidate_attainment,
         actual_attainment,
         coalesce(bucket_upper_bound = target_in_bucket_unit, false) as is_current_target

@@ -8,7 +8,9 @@
     {'table_name': 'assignments', 'model': 'stg_crm__assignments', 'at': 'assigned_at'},
     {'table_name': 'signals', 'model': 'stg_crm__signals', 'at': 'detected_at'},
 ] -%}
-{%- set recycle_reason_problems = ['missing_code', 'unknown_code', 'retired_code', 'code_not_for_recycles'] %}
+{%- set recycle_reason_problems = [
+    'missing_code', 'unknown_code', 'retired_code', 'code_not_for_recycles',
+] %}
 with
 
 rejects as (
@@ -55,37 +57,40 @@ check_catalog as (
         1 as check_order,
         'load_reconciliation' as check_name,
         'error' as severity,
-        'The latest load of the table does not reconcile: rows read minus rows loaded and rejected.' as description
+        'The latest load of the table does not reconcile: '
+        || 'rows read minus rows loaded and rejected.' as description
     union all
     select
-        2,
-        'loader_rejects',
-        'warning',
-        'Rows the loader quarantined (raw.rejects), by reason; they are not in the warehouse.'
+        2 as check_order,
+        'loader_rejects' as check_name,
+        'warning' as severity,
+        'Rows the loader quarantined (raw.rejects), by reason; '
+        || 'they are not in the warehouse.' as description
     union all
     select
-        3,
-        'recycles_without_valid_reason',
-        'warning',
-        'Recycled visits whose reason code is missing, unknown, retired or not meant for recycles.'
+        3 as check_order,
+        'recycles_without_valid_reason' as check_name,
+        'warning' as severity,
+        'Recycled visits whose reason code is missing, unknown, retired '
+        || 'or not meant for recycles.' as description
     union all
     select
-        4,
-        'journeys_without_owner',
-        'warning',
-        'Journeys with no owner on any stage event and no assignment (up to as_of).'
+        4 as check_order,
+        'journeys_without_owner' as check_name,
+        'warning' as severity,
+        'Journeys with no owner on any stage event and no assignment (up to as_of).' as description
     union all
     select
-        5,
-        'events_before_journey_created',
-        'warning',
-        'Rows timestamped before their journey was created.'
+        5 as check_order,
+        'events_before_journey_created' as check_name,
+        'warning' as severity,
+        'Rows timestamped before their journey was created.' as description
     union all
     select
-        6,
-        'events_after_as_of',
-        'info',
-        'Rows timestamped after as_of; this build ignores them.'
+        6 as check_order,
+        'events_after_as_of' as check_name,
+        'info' as severity,
+        'Rows timestamped after as_of; this build ignores them.' as description
 
 ),
 
@@ -97,7 +102,9 @@ latest_loads as (
         rows_read,
         rows_loaded,
         rows_rejected,
-        row_number() over (partition by table_name order by loaded_at desc, load_id desc) as recency_rank
+        row_number() over (
+            partition by table_name order by loaded_at desc, load_id desc
+        ) as recency_rank
 
     from load_log
     where file_name is not null
@@ -150,7 +157,9 @@ recycle_findings as (
             'recycles_without_valid_reason' as check_name,
             'stage_events' as table_name,
             '{{ problem }}' as detail,
-            coalesce(sum(case when reason_problem = '{{ problem }}' then 1 else 0 end), 0) as finding_count,
+            coalesce(
+                sum(case when reason_problem = '{{ problem }}' then 1 else 0 end), 0
+            ) as finding_count,
             count(*) as checked_count
 
         from recycles_classified
@@ -181,7 +190,9 @@ ownerless_findings as (
         'journeys_without_owner' as check_name,
         'journeys' as table_name,
         'all' as detail,
-        coalesce(sum(case when owned_journeys.journey_id is null then 1 else 0 end), 0) as finding_count,
+        coalesce(
+            sum(case when owned_journeys.journey_id is null then 1 else 0 end), 0
+        ) as finding_count,
         count(*) as checked_count
 
     from journeys
@@ -199,8 +210,15 @@ timing_findings as (
             'events_before_journey_created' as check_name,
             '{{ timed.table_name }}' as table_name,
             'all' as detail,
-            coalesce(sum(case when {{ timed.table_name }}.{{ timed.at }} < journeys.created_at then 1 else 0 end), 0)
-                as finding_count,
+            coalesce(
+                sum(
+                    case
+                        when {{ timed.table_name }}.{{ timed.at }} < journeys.created_at then 1
+                        else 0
+                    end
+                ),
+                0
+            ) as finding_count,
             count(*) as checked_count
 
         from {{ timed.table_name }}
@@ -213,8 +231,15 @@ timing_findings as (
             'events_after_as_of' as check_name,
             '{{ timed.table_name }}' as table_name,
             'all' as detail,
-            coalesce(sum(case when {{ timed.table_name }}.{{ timed.at }} > as_of.as_of then 1 else 0 end), 0)
-                as finding_count,
+            coalesce(
+                sum(
+                    case
+                        when {{ timed.table_name }}.{{ timed.at }} > as_of.as_of then 1
+                        else 0
+                    end
+                ),
+                0
+            ) as finding_count,
             count(*) as checked_count
 
         from {{ timed.table_name }}
@@ -241,8 +266,9 @@ findings as (
 final as (
 
     select
-        {{ dbt.concat(["findings.check_name", "':'", "findings.table_name", "':'", "findings.detail"]) }}
-            as finding_id,
+        {{ dbt.concat([
+            "findings.check_name", "':'", "findings.table_name", "':'", "findings.detail",
+        ]) }} as finding_id,
         findings.check_name,
         findings.table_name,
         findings.detail,
@@ -251,7 +277,8 @@ final as (
         cast(check_catalog.check_order as integer) as check_order,
         cast(findings.finding_count as bigint) as finding_count,
         cast(findings.checked_count as bigint) as checked_count,
-        cast(findings.finding_count as double precision) / nullif(findings.checked_count, 0) as finding_share,
+        cast(findings.finding_count as double precision)
+        / nullif(findings.checked_count, 0) as finding_share,
         findings.finding_count = 0 as is_passing,
         as_of.as_of
 

@@ -1,4 +1,7 @@
-{%- set crm_tables = ['users', 'accounts', 'journeys', 'stage_events', 'assignments', 'activities', 'contracts', 'signals'] -%}
+{%- set crm_tables = [
+    'users', 'accounts', 'journeys', 'stage_events', 'assignments', 'activities', 'contracts',
+    'signals',
+] -%}
 
 with
 
@@ -40,7 +43,9 @@ latest_load as (
         rows_loaded,
         rows_rejected,
         loaded_at,
-        row_number() over (partition by table_name order by loaded_at desc, load_id desc) as recency_rank
+        row_number() over (
+            partition by table_name order by loaded_at desc, load_id desc
+        ) as recency_rank
     from load_log
     where file_name is not null
 

@@ -150,7 +150,9 @@ with_open_seconds_at_due as (
 
 open_seconds as (
 
-    {{ open_seconds_at('with_open_seconds_at_due', 'calendar_id', 'as_of', 'open_seconds_at_as_of') }}
+    {{ open_seconds_at(
+        'with_open_seconds_at_due', 'calendar_id', 'as_of', 'open_seconds_at_as_of'
+    ) }}
 
 ),
 
@@ -275,8 +277,9 @@ recommended as (
         case queue_section when 'breach' then 1 when 'at_risk' then 2 else 3 end as section_order,
         -- Breaches oldest first; open clocks by the nearest deadline.
         case when queue_section = 'breach' then breached_at else due_at end as sort_at,
-        {{ dbt.concat(["case when queue_section = 'breach' then 'breach-' else 'open-' end", "clock_id"]) }}
-            as queue_item_id
+        {{ dbt.concat([
+            "case when queue_section = 'breach' then 'breach-' else 'open-' end", "clock_id",
+        ]) }} as queue_item_id
 
     from with_actions
 
@@ -339,7 +342,8 @@ final as (
             false
         ) as is_escalating_policy,
         coalesce(
-            failure_action is not null and {{ list_contains('failure_action', "'executive_alert'") }},
+            failure_action is not null
+            and {{ list_contains('failure_action', "'executive_alert'") }},
             false
         ) as is_executive_alert,
         started_at,

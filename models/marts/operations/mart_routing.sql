@@ -137,8 +137,12 @@ matching_rules as (
         on expected_roles.expected_owner_role = rules_with_specificity.owner_role
         and {{ wildcard_matches('rules_with_specificity.segment', 'expected_roles.segment') }}
         and {{ wildcard_matches('rules_with_specificity.territory', 'expected_roles.territory') }}
-        and {{ wildcard_matches('rules_with_specificity.intent_level', 'expected_roles.intent_level') }}
-        and {{ wildcard_matches('rules_with_specificity.product_line', 'expected_roles.product_line') }}
+        and {{ wildcard_matches(
+            'rules_with_specificity.intent_level', 'expected_roles.intent_level'
+        ) }}
+        and {{ wildcard_matches(
+            'rules_with_specificity.product_line', 'expected_roles.product_line'
+        ) }}
 
 ),
 

@@ -65,8 +65,12 @@ reached_sql as (
     -- The re-entry visit itself counts, and so does any later one.
     select
         first_re_entries.stage_visit_id,
-        max(case when later_visits.funnel_order >= 4 and not later_visits.is_closing then 1 else 0 end)
-            as has_reached_sql
+        max(
+            case
+                when later_visits.funnel_order >= 4 and not later_visits.is_closing then 1
+                else 0
+            end
+        ) as has_reached_sql
 
     from first_re_entries
     inner join recycles
@@ -106,7 +110,9 @@ final as (
         recycles.owner_id,
         recycles.previous_stage as from_stage,
         recycles.reason_code,
-        case when reason_checks.reason_problem is null then reason_checks.nurture_track end as nurture_track,
+        case
+            when reason_checks.reason_problem is null then reason_checks.nurture_track
+        end as nurture_track,
         reason_checks.reason_problem,
         first_re_entries.re_entry_stage,
         {{ seconds_between('recycles.entered_at', 'first_re_entries.re_entered_at') }} / 86400.0
