@@ -88,8 +88,8 @@ MUTATIONS = (
         "first_touch_at_entry",
         "a touch at exactly entered_at stops first_touch and activity clocks",
         "models/intermediate/sla/int_visit_clocks_started.sql",
-        r"activities\.occurred_at >= policy_visits\.entered_at(\s+inner join stop_kinds)",
-        r"activities.occurred_at > policy_visits.entered_at\1",
+        r"policy_visits\.entered_at <= activities\.occurred_at(\s+inner join stop_kinds)",
+        r"policy_visits.entered_at < activities.occurred_at\1",
     ),
     Mutation(
         "attempts_channels",
@@ -102,8 +102,8 @@ MUTATIONS = (
         "follow_up_strictly_after",
         "a follow_up stops strictly after its trigger",
         "models/intermediate/sla/int_follow_up_clocks_started.sql",
-        r"follow_up_answers\.occurred_at > follow_up_triggers\.started_at",
-        "follow_up_answers.occurred_at >= follow_up_triggers.started_at",
+        r"follow_up_triggers\.started_at < follow_up_answers\.occurred_at",
+        "follow_up_triggers.started_at <= follow_up_answers.occurred_at",
     ),
     Mutation(
         "signal_at_or_after",
@@ -116,8 +116,8 @@ MUTATIONS = (
         "met_at_due",
         "met when stopped_at <= due_at",
         "models/intermediate/sla/int_clocks_resolved.sql",
-        r"when stopped_at <= due_at then 'met'",
-        "when stopped_at < due_at then 'met'",
+        r"stopped_at <= stops_resolved\.due_at then 'met'",
+        "stopped_at < stops_resolved.due_at then 'met'",
     ),
     Mutation(
         "at_risk_at_warning",
@@ -144,25 +144,23 @@ MUTATIONS = (
         "dst",
         "local opening hours follow each day's DST offset",
         "macros/business_time/from_local_timestamp.sql",
-        r"(macro duckdb__from_local_timestamp\(local_ts, timezone\) -%\}\s+)"
-        r"[^{]*\{\{ local_ts \}\}[^\n]*",
-        r"\1{{ local_ts }}",
+        r"timezone\('UTC', timezone\(\{\{ timezone \}\}, \{\{ local_ts \}\}\)\)",
+        "{{ local_ts }}",
     ),
     Mutation(
         "re_entry_is_a_funnel_visit",
         "a re-entry is the next funnel (not closing) visit",
         "models/marts/sla/fct_recycles.sql",
-        r"(later_visits\.journey_visit_sequence > recycles\.journey_visit_sequence)"
+        r"(recycles\.journey_visit_sequence < later_visits\.journey_visit_sequence)"
         r"\s+and not later_visits\.is_closing",
         r"\1",
     ),
     Mutation(
         "calendar_range_covers_contract_starts",
         "the calendar range covers every clock start (contract starts)",
-        "models/intermediate/calendars/int_calendar_days.sql",
-        r"select cast\(start_date as \{\{ dbt\.type_timestamp\(\) \}\}\) as instant_at"
-        r" from contracts",
-        "select cast(null as {{ dbt.type_timestamp() }}) as instant_at from contracts",
+        "models/intermediate/calendars/int_clock_instants.sql",
+        r"cast\(start_date as \{\{ dbt\.type_timestamp\(\) \}\}\) as instant_at",
+        "cast(null as {{ dbt.type_timestamp() }}) as instant_at",
     ),
 )
 

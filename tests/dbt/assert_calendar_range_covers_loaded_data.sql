@@ -1,7 +1,9 @@
 -- Outside the calendar range open_seconds_at clamps (0 before, the total after), which
--- would silently turn clocks into nonsense. With the range derived from the data this
--- always holds; it can fail when calendar_start_date / calendar_end_date are set too
--- narrowly. A day of margin on each side covers any UTC offset.
+-- would silently turn clocks into nonsense. Every instant a clock can start from must lie
+-- at least a day inside the range's start, and every instant a clock can run to before its
+-- end (a day of margin covers any UTC offset). With the range derived from the data this
+-- always holds; it fails when calendar_start_date / calendar_end_date are set too narrowly.
+-- The instants come from int_clock_instants, the same list the range is derived from.
 with
 
 calendar_range as (
@@ -14,110 +16,42 @@ calendar_range as (
 
 ),
 
--- The instants int_calendar_days derives its range from: every instant a clock can start
--- from (scheduled activities and contract ends only widen the range for due times, so they
--- are not required to lie inside it).
-clock_start_instants as (
+clock_instants as (
 
-    select
-        'stg_crm__journeys.created_at' as column_name,
-        created_at as instant_at
-    from {{ ref('stg_crm__journeys') }}
-
-    union all
-
-    select
-        'stg_crm__stage_events.occurred_at' as column_name,
-        occurred_at as instant_at
-    from {{ ref('stg_crm__stage_events') }}
-
-    union all
-
-    select
-        'stg_crm__activities.occurred_at' as column_name,
-        occurred_at as instant_at
-    from {{ ref('stg_crm__activities') }}
-
-    union all
-
-    select
-        'stg_crm__assignments.assigned_at' as column_name,
-        assigned_at as instant_at
-    from {{ ref('stg_crm__assignments') }}
-
-    union all
-
-    select
-        'stg_crm__signals.detected_at' as column_name,
-        detected_at as instant_at
-    from {{ ref('stg_crm__signals') }}
-
-    union all
-
-    select
-        'stg_crm__contracts.start_date' as column_name,
-        cast(start_date as {{ dbt.type_timestamp() }}) as instant_at
-    from {{ ref('stg_crm__contracts') }}
-
-),
-
-clock_end_instants as (
-
-    select
-        'stg_crm__stage_events.occurred_at' as column_name,
-        occurred_at as instant_at
-    from {{ ref('stg_crm__stage_events') }}
-
-    union all
-
-    select
-        'stg_crm__activities.occurred_at' as column_name,
-        occurred_at as instant_at
-    from {{ ref('stg_crm__activities') }}
-
-    union all
-
-    select
-        'stg_crm__assignments.assigned_at' as column_name,
-        assigned_at as instant_at
-    from {{ ref('stg_crm__assignments') }}
-
-    union all
-
-    select
-        'stg_crm__signals.detected_at' as column_name,
-        detected_at as instant_at
-    from {{ ref('stg_crm__signals') }}
+    select * from {{ ref('int_clock_instants') }}
 
 ),
 
 instants_outside as (
 
     select
-        clock_start_instants.column_name,
-        min(clock_start_instants.instant_at) as instant_at,
+        clock_instants.source_column as column_name,
+        clock_instants.earliest_at as instant_at,
         'earliest' as bound
 
-    from clock_start_instants
+    from clock_instants
     cross join calendar_range
-    where clock_start_instants.instant_at
-        < cast(
+    where clock_instants.is_clock_start
+        and clock_instants.earliest_at < cast(
             {{ dbt.dateadd('day', 1, 'calendar_range.start_date') }} as {{ dbt.type_timestamp() }}
         )
-    group by clock_start_instants.column_name
 
     union all
 
     select
-        clock_end_instants.column_name,
-        max(clock_end_instants.instant_at) as instant_at,
+        clock_instants.source_column as column_name,
+        clock_instants.latest_at as instant_at,
         'latest' as bound
 
-    from clock_end_instants
+    from clock_instants
     cross join calendar_range
-    where clock_end_instants.instant_at
-        >= cast(calendar_range.end_date as {{ dbt.type_timestamp() }})
-    group by clock_end_instants.column_name
+    where clock_instants.is_clock_end
+        and clock_instants.source_column not in (
+            -- Planned times and contract ends only widen the range for due times; they
+            -- need not lie inside it.
+            'stg_crm__activities.scheduled_for_at', 'stg_crm__contracts.end_date'
+        )
+        and clock_instants.latest_at >= cast(calendar_range.end_date as {{ dbt.type_timestamp() }})
 
 ),
 

@@ -6,8 +6,6 @@
 {%- set calendar_start_date = var('calendar_start_date', none) -%}
 {%- set calendar_end_date = var('calendar_end_date', none) -%}
 
--- Size: 256 lines and 8 refs on purpose — the calendar range must cover every instant a
--- clock can start from or be measured to, so it reads every timed table; the day rules follow.
 with
 
 business_calendars as (
@@ -22,96 +20,9 @@ holidays as (
 
 ),
 
-journeys as (
+clock_instants as (
 
-    select * from {{ ref('stg_crm__journeys') }}
-
-),
-
-stage_events as (
-
-    select * from {{ ref('stg_crm__stage_events') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('stg_crm__activities') }}
-
-),
-
-assignments as (
-
-    select * from {{ ref('stg_crm__assignments') }}
-
-),
-
-signals as (
-
-    select * from {{ ref('stg_crm__signals') }}
-
-),
-
-contracts as (
-
-    select * from {{ ref('stg_crm__contracts') }}
-
-),
-
--- Every instant a clock can start from must lie inside the range, or its elapsed business
--- time would be clamped: journey creations, stage entries, activities (follow-up
--- triggers), assignments, signal detections and contract starts (a contract often starts
--- before the CRM tracked the journey, so its renewal clock starts long before any event).
-clock_start_instants as (
-
-    select created_at as instant_at from journeys
-
-    union all
-
-    select occurred_at as instant_at from stage_events
-
-    union all
-
-    select occurred_at as instant_at from activities
-
-    union all
-
-    select assigned_at as instant_at from assignments
-
-    union all
-
-    select detected_at as instant_at from signals
-
-    union all
-
-    select cast(start_date as {{ dbt.type_timestamp() }}) as instant_at from contracts
-
-),
-
--- Clocks stop or are measured at any recorded event; renewal clocks run to contract ends.
-clock_end_instants as (
-
-    select occurred_at as instant_at from stage_events
-
-    union all
-
-    select occurred_at as instant_at from activities
-
-    union all
-
-    select scheduled_for_at as instant_at from activities
-
-    union all
-
-    select assigned_at as instant_at from assignments
-
-    union all
-
-    select detected_at as instant_at from signals
-
-    union all
-
-    select cast(end_date as {{ dbt.type_timestamp() }}) as instant_at from contracts
+    select * from {{ ref('int_clock_instants') }}
 
 ),
 
@@ -125,7 +36,7 @@ date_range as (
             -- earliest clocks must not start on the range's clamped edge.
             coalesce(
                 cast({{ dbt.dateadd(
-                    'day', -14, '(select min(instant_at) from clock_start_instants)'
+                    'day', -14, '(select min(earliest_at) from clock_instants where is_clock_start)'
                 ) }} as date),
                 -- no data loaded: a fixed window that the holidays seed covers
                 cast('2024-01-01' as date)
@@ -139,7 +50,7 @@ date_range as (
             -- targets reach far past their start.
             coalesce(
                 cast({{ dbt.dateadd(
-                    'day', 400, '(select max(instant_at) from clock_end_instants)'
+                    'day', 400, '(select max(latest_at) from clock_instants where is_clock_end)'
                 ) }} as date),
                 cast('2028-12-31' as date)
             )

@@ -15,28 +15,38 @@ as_of as (
 
 ),
 
-final as (
+activities_until_as_of as (
 
     select
-        activities.activity_id,
-        activities.journey_id,
-        activities.owner_id,
-        activities.activity_type,
-        activities.direction,
-        activities.outcome,
+        activities.*,
         activities.direction != 'inbound'
         and (not activities.is_automated or activities.activity_type = 'milestone')
-            as is_human_touch,
-        -- One key for what a policy can match on (see int_policy_activity_kinds).
-        {{ dbt.concat([
-            "activities.activity_type", "'|'", "coalesce(activities.outcome, '')", "'|'",
-            "case when activities.direction != 'inbound' and (not activities.is_automated or activities.activity_type = 'milestone') then 'human' else 'other' end"
-        ]) }} as activity_kind,
-        activities.occurred_at
+            as is_human_touch
 
     from activities
     cross join as_of
     where activities.occurred_at <= as_of.as_of
+
+),
+
+final as (
+
+    select
+        activity_id,
+        journey_id,
+        owner_id,
+        activity_type,
+        direction,
+        outcome,
+        is_human_touch,
+        -- One key for what a policy can match on (see int_policy_activity_kinds).
+        {{ dbt.concat([
+            "activity_type", "'|'", "coalesce(outcome, '')", "'|'",
+            "case when is_human_touch then 'human' else 'other' end",
+        ]) }} as activity_kind,
+        occurred_at
+
+    from activities_until_as_of
 
 )
 

@@ -73,40 +73,34 @@ follow_up_answers as (
 
 ),
 
-final as (
+follow_up_stops as (
 
+    -- The first answer strictly after each trigger, wherever it falls.
     select
         follow_up_triggers.policy_id,
-        follow_up_triggers.sla_type,
-        follow_up_triggers.journey_id,
-        follow_up_triggers.stage,
-        follow_up_triggers.stage_visit_id,
         follow_up_triggers.trigger_id,
-        follow_up_triggers.owner_id,
-        follow_up_triggers.calendar_id,
-        follow_up_triggers.exit_kind,
-        follow_up_triggers.started_at,
-        follow_up_triggers.exited_at,
-        min(follow_up_answers.occurred_at) as stop_condition_at,
-        cast(null as {{ dbt.type_timestamp() }}) as due_at_override
+        min(follow_up_answers.occurred_at) as stop_condition_at
 
     from follow_up_triggers
-    left join follow_up_answers
+    inner join follow_up_answers
         on follow_up_triggers.journey_id = follow_up_answers.journey_id
         and follow_up_triggers.policy_id = follow_up_answers.policy_id
         and follow_up_triggers.started_at < follow_up_answers.occurred_at
-    group by
-        follow_up_triggers.policy_id,
-        follow_up_triggers.sla_type,
-        follow_up_triggers.journey_id,
-        follow_up_triggers.stage,
-        follow_up_triggers.stage_visit_id,
-        follow_up_triggers.trigger_id,
-        follow_up_triggers.owner_id,
-        follow_up_triggers.calendar_id,
-        follow_up_triggers.exit_kind,
-        follow_up_triggers.started_at,
-        follow_up_triggers.exited_at
+    group by follow_up_triggers.policy_id, follow_up_triggers.trigger_id
+
+),
+
+final as (
+
+    select
+        follow_up_triggers.*,
+        follow_up_stops.stop_condition_at,
+        cast(null as {{ dbt.type_timestamp() }}) as due_at_override
+
+    from follow_up_triggers
+    left join follow_up_stops
+        on follow_up_triggers.policy_id = follow_up_stops.policy_id
+        and follow_up_triggers.trigger_id = follow_up_stops.trigger_id
 
 )
 
