@@ -1,3 +1,5 @@
+-- Size: over 250 lines on purpose — the candidate-target buckets are spelled out per unit
+-- (calendar and business minutes and days), so an analyst can read and change each scale.
 -- Evidence for picking a target: per policy and elapsed-time bucket, how often the clocked
 -- visits converted (Wilson interval), and the attainment each bucket's upper bound would have
 -- had as the target (docs/metrics.md, "Target tuning").

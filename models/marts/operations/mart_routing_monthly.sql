@@ -1,3 +1,5 @@
+-- Size: over 250 lines on purpose — three measures per month and team (assignments against
+-- the rules, clocks by the assignment that placed the owner, open load) meet in one table.
 -- Routing governance per month and team: did assignments follow the rules, how often did
 -- round robin ignore them, how loaded are the owners, and do clocks on rule-following
 -- assignments meet their SLA more often than clocks on the others?
