@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import altair as alt
 import pandas as pd
 import pytest
 
@@ -213,3 +214,25 @@ def test_review_title_names_month_as_of_and_filters() -> None:
     assert title == (
         "journey-sla monthly review, Jun 2026 (as of 2026-07-02 10:30 UTC). Filters: all segments"
     )
+
+
+def test_review_charts_with_dates_in_their_data_render() -> None:
+    """Issue 12: the review's frames carry `month` as a datetime.date; the download must still
+    render (it raised "unsupported type date" in vl-convert and json alike)."""
+    import json
+
+    from journey_sla.app_logic import review_download
+
+    frame = pd.DataFrame(
+        {"month": [date(2026, 5, 1)], "at": [pd.Timestamp("2026-05-01 10:00")], "n": [3]}
+    )
+    chart = alt.Chart(frame).mark_point().encode(x="n:Q")
+    spec = json.loads(review_download.json_spec(chart))
+    (rows,) = spec["datasets"].values()
+    assert rows[0]["month"] == "2026-05-01"
+    assert rows[0]["at"].startswith("2026-05-01T10:00:00")
+    files = review_download.chart_files("scatter", chart)
+    if review_download.can_render_images():
+        assert files["scatter.svg"].startswith(b"<svg")
+        assert files["scatter.png"].startswith(b"\x89PNG")
+    assert b"2026-05-01" in review_download.chart_html(review_download.json_spec(chart)).encode()
