@@ -74,7 +74,8 @@ def export_queries(window_hours: int) -> dict[str, str]:
                 )
             order by urgency_rank
         """,
-        # Unhandled breaches whose policy escalates them (to the manager or an executive).
+        # Actionable unhandled breaches (the queue's window: visit still current and open,
+        # breached within action_queue_breach_window_days) whose policy escalates them.
         "breach_alerts": """
             select
                 queue_item_id as alert_id,
@@ -102,10 +103,11 @@ def export_queries(window_hours: int) -> dict[str, str]:
                 as_of
             from mart_action_queue
             where queue_section = 'breach'
+                and is_actionable
                 and is_escalating_policy
             order by urgency_rank
         """,
-        # Breaches whose policy says reassign, not reassigned yet and still outstanding, with
+        # Actionable breaches whose policy says reassign, not reassigned yet and outstanding, with
         # the routed team to move them to: the mart holds the rule (mart_reassignments).
         "reassignments": """
             select *

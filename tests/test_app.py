@@ -213,7 +213,8 @@ def test_due_next_counts_pages_and_filters(warehouse_env: Path) -> None:
     sections = dict(
         frame(
             warehouse_env,
-            "select queue_section, count(*) from mart_action_queue group by queue_section",
+            "select queue_section, count(*) from mart_action_queue where is_actionable "
+            "group by queue_section",
         ).values
     )
     shown = metrics(app)
@@ -233,15 +234,51 @@ def test_due_next_counts_pages_and_filters(warehouse_env: Path) -> None:
     app.toggle(key="at_risk").set_value(False)
     app.multiselect(key="policy").select(policy).run()
     expected = scalar(
-        warehouse_env, "select count(*) from mart_action_queue where policy_id = ?", [policy]
+        warehouse_env,
+        "select count(*) from mart_action_queue where policy_id = ? and is_actionable",
+        [policy],
     )
     assert metrics(app)["In the queue"] == f"{expected:,}"
     assert set(app.dataframe[0].value["policy_id"]) <= {policy}
 
 
+def test_queue_lists_only_actionable_items_and_counts_the_backlog(warehouse_env: Path) -> None:
+    """Issue 12: the queue was a backlog (every unhandled breach ever). It now lists what is
+    actionable and counts the rest, linking to the review; no closed or recycled journey is
+    told to escalate."""
+    app = run_app("due_next")
+    assert not app.exception, app.exception
+    backlog = dict(
+        frame(
+            warehouse_env,
+            "select backlog_reason, count(*) from mart_action_queue where not is_actionable "
+            "group by 1",
+        ).values
+    )
+    assert backlog, "the demo warehouse has a backlog"
+    expected = wording.backlog_words(backlog, 14)
+    assert any(expected in caption.value for caption in app.caption), expected
+    shown = app.dataframe[0].value
+    ranks = frame(warehouse_env, "select urgency_rank from mart_action_queue where is_actionable")[
+        "urgency_rank"
+    ]
+    assert set(shown["urgency_rank"]) <= set(ranks)
+    assert (
+        scalar(
+            warehouse_env,
+            "select count(*) from mart_action_queue where is_journey_closed "
+            "and action_code in ('escalate_to_manager', 'executive_alert')",
+        )
+        == 0
+    )
+
+
 def test_queue_download_is_the_whole_filtered_queue(warehouse_env: Path) -> None:
     everything = data.queue_all(warehouse.Filters(), data.QueueChoices())
-    assert len(everything) == scalar(warehouse_env, "select count(*) from mart_action_queue")
+    assert len(everything) == scalar(
+        warehouse_env, "select count(*) from mart_action_queue where is_actionable"
+    )
+    assert everything["is_actionable"].all()
     breaches = data.queue_all(warehouse.Filters(), data.QueueChoices(sections=("breach",)))
     assert set(breaches["queue_section"]) == {"breach"}
 
@@ -494,8 +531,8 @@ def test_every_policy_has_a_commitment_in_words(warehouse_env: Path) -> None:
     assert wording.failure_in_words("escalate_to_manager|reassign") == (
         "escalate to manager, else reassign"
     )
-    assert wording.duration_words(-200) == "overdue 3 business h 20 min"
-    assert wording.duration_words(45) == "45 business min left"
+    assert wording.duration_words(-200) == "overdue 3 h 20 min business"
+    assert wording.duration_words(45) == "45 min business left"
 
 
 def test_charts_build_valid_vega_lite(warehouse_env: Path) -> None:

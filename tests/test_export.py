@@ -76,13 +76,18 @@ def test_exports_agree_with_the_action_queue(built_warehouse: Path, tmp_path: Pa
         queue = {
             row[0]: row[1:]
             for row in connection.execute(
-                "select queue_item_id, queue_section, failure_action, is_at_risk "
+                "select queue_item_id, queue_section, failure_action, is_actionable "
                 "from mart_action_queue"
             ).fetchall()
         }
+        # The queue's actionable window (14 days, the visit still current and not closing),
+        # spelled out independently of the macro.
         reassign_expected = connection.execute(
-            "select count(*) from fct_sla_breaches where failure_action like '%reassign%' "
-            "and not is_reassigned and stopped_at is null"
+            "select count(*) from fct_sla_breaches as breaches "
+            "join fct_stage_visits as visits using (stage_visit_id) "
+            "where breaches.failure_action like '%reassign%' and not breaches.is_reassigned "
+            "and breaches.stopped_at is null and visits.is_current and not visits.is_closing "
+            "and breaches.breached_at >= breaches.as_of - interval 14 day"
         ).fetchone()[0]
     for task in files["due_next_tasks"]:
         section, _, _ = queue[task["task_id"]]
@@ -90,8 +95,9 @@ def test_exports_agree_with_the_action_queue(built_warehouse: Path, tmp_path: Pa
     at_risk = {item for item, (section, _, _) in queue.items() if section == "at_risk"}
     assert at_risk <= {task["task_id"] for task in files["due_next_tasks"]}
     for alert in files["breach_alerts"]:
-        section, failure_action, _ = queue[alert["alert_id"]]
-        assert section == "breach"
+        section, failure_action, is_actionable = queue[alert["alert_id"]]
+        assert section == "breach" and is_actionable
+        assert float(alert["minutes_since_breach"]) <= 14 * 24 * 60
         assert {"escalate_to_manager", "executive_alert"} & set(failure_action.split("|"))
     assert any(alert["manager_id"] and alert["manager_email"] for alert in files["breach_alerts"])
     assert len(files["reassignments"]) == reassign_expected

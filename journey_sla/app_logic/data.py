@@ -311,9 +311,13 @@ class QueueChoices:
     at_risk_only: bool = False
 
 
-def _queue_where(filters: Filters, choices: QueueChoices) -> tuple[str, list]:
+def _queue_where(
+    filters: Filters, choices: QueueChoices, actionable: bool = True
+) -> tuple[str, list]:
+    """The queue lists actionable items only (mart_action_queue.is_actionable); the backlog
+    (actionable=False) is only counted (queue_backlog)."""
     where, params = predicates(filters, team="queue.owner_team", journey="queue.journey_id")
-    clauses = [where]
+    clauses = [where, "queue.is_actionable" if actionable else "not queue.is_actionable"]
     if choices.owners:
         clauses.append("list_contains(?::varchar[], coalesce(queue.owner_id, '(no owner)'))")
         params.append(list(choices.owners))
@@ -398,6 +402,30 @@ def queue_all(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
         """,
         params,
     )
+
+
+def queue_backlog(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
+    """Unhandled breaches that are not actionable, per backlog_reason, under the sidebar
+    filters and the page's owner and policy choices (status choices do not apply)."""
+    backlog_choices = QueueChoices(owners=choices.owners, policies=choices.policies)
+    where, params = _queue_where(filters, backlog_choices, actionable=False)
+    return query(
+        f"""
+        select queue.backlog_reason, count(*) as items
+        from {RELATIONS.action_queue} as queue
+        where {where}
+        group by 1
+        order by 1
+        """,
+        params,
+    )
+
+
+def queue_window_days() -> int:
+    """The actionable window of breaches this build used (var action_queue_breach_window_days)."""
+    frame = query(f"select max(actionable_window_days) as days from {RELATIONS.action_queue}")
+    days = frame["days"].iloc[0] if not frame.empty else None
+    return 14 if days is None or pd.isna(days) else int(days)
 
 
 def queue_policies() -> list[str]:

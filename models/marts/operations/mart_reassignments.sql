@@ -2,7 +2,8 @@
 -- whose policy says reassign, not reassigned yet (an escalation to the same owner is not a
 -- reassignment), and still outstanding — once the clock has stopped the work is done, late,
 -- and moving the journey would only disturb its new stage. The team to move it to is the
--- routing rules' team for the journey's current owning assignment.
+-- routing rules' team for the journey's current owning assignment. Only actionable breaches
+-- (macro is_actionable_breach: visit current, not closing, within the queue's window).
 with
 
 breaches as (
@@ -78,10 +79,18 @@ final as (
         on breaches.journey_id = current_visits.journey_id
     left join current_routing
         on breaches.journey_id = current_routing.journey_id
+    left join visits as clocked_visits
+        on breaches.stage_visit_id = clocked_visits.stage_visit_id
     where breaches.failure_action is not null
         and {{ list_contains('breaches.failure_action', "'reassign'") }}
         and not breaches.is_reassigned
         and breaches.stopped_at is null
+        and {{ is_actionable_breach(
+            'breaches.breached_at',
+            'breaches.as_of',
+            'coalesce(clocked_visits.is_current, false)',
+            'coalesce(clocked_visits.is_closing, false)',
+        ) }}
 
 )
 
