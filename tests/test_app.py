@@ -32,6 +32,7 @@ PAGES = {
     "sla_matrix": "SLA matrix",
     "target_tuning": "Target tuning",
     "due_next": "Due next & breaches",
+    "routing": "Routing",
     "recycles": "Recycles",
     "journey_explorer": "Journey explorer",
     "data_health": "Data health",
@@ -271,6 +272,45 @@ def test_queue_lists_only_actionable_items_and_counts_the_backlog(warehouse_env:
         )
         == 0
     )
+
+
+def test_routing_page_numbers_match_the_marts(warehouse_env: Path) -> None:
+    """Issue 12: mart_routing and mart_routing_monthly had no page. The tiles and tables
+    agree with direct queries of the marts; the audit trail names owners and rules."""
+    app = run_app("routing")
+    assert not app.exception, app.exception
+    matched, judged, rr_ignored, rr_judged, median_assign = frame(
+        warehouse_env,
+        "select count(*) filter (where routing_outcome = 'matched'), "
+        "count(*) filter (where routing_outcome in ('matched', 'mismatched')), "
+        "count(*) filter (where is_round_robin_without_context), "
+        "count(*) filter (where is_round_robin and routing_outcome in ('matched', "
+        "'mismatched')), median(minutes_to_assign) from mart_routing",
+    ).iloc[0]
+    shown = metrics(app)
+    assert shown["Rule compliance"] == percent(matched / judged)
+    assert shown["Round robin without context"] == percent(rr_ignored / rr_judged)
+    assert shown["Median time to assign"] == wording.duration_words(
+        median_assign, business=False
+    ).removesuffix(" left")
+    over = scalar(
+        warehouse_env, "select count(*) from mart_routing_owner_load where is_over_capacity"
+    )
+    assert shown["Owners over capacity"] == f"{over:,}"
+    by_team, by_rule, after, trail = (table.value for table in app.dataframe)
+    assert by_team["assignments"].sum() == scalar(
+        warehouse_env, "select count(*) from mart_routing"
+    )
+    assert by_rule["assignments"].sum() == by_team["assignments"].sum()
+    assert after["breaches"].sum() == scalar(warehouse_env, "select count(*) from fct_sla_breaches")
+    names = set(frame(warehouse_env, "select full_name from dim_owners")["full_name"])
+    assert set(trail["owner_name"].dropna()) <= names | set(trail["owner_id"].dropna())
+    assert trail["rule_id"].notna().any()
+
+    journey = trail["journey_id"].iloc[0]
+    app.text_input(key="routing_journey").input(journey).run()
+    assert not app.exception, app.exception
+    assert set(app.dataframe[3].value["journey_id"]) == {journey}
 
 
 def test_queue_download_is_the_whole_filtered_queue(warehouse_env: Path) -> None:

@@ -42,6 +42,7 @@ PAGES = {
     "sla_matrix": "SLA matrix",
     "target_tuning": "Target tuning",
     "due_next": "Due next & breaches",
+    "routing": "Routing",
     "recycles": "Recycles",
     "journey_explorer": "Journey explorer",
     "data_health": "Data health",

@@ -497,3 +497,61 @@ def journey_timeline(
         .encode(x=time_axis, y=y, tooltip=clock_tooltip)
     )
     return alt.layer(rules, bars.add_params(zoom), ticks, dots).properties(height=alt.Step(30))
+
+
+def owner_load(load: pd.DataFrame) -> alt.LayerChart:
+    """Open visits per owner (bars, red when over capacity) against their role's capacity
+    (black ticks). Columns: owner_name, owner_team, owner_role, open_visits,
+    max_open_visits, load_ratio, is_over_capacity."""
+    order = load.sort_values(["load_ratio", "open_visits"], ascending=False)["owner_name"]
+    tooltip = [
+        alt.Tooltip("owner_name:N", title="Owner"),
+        alt.Tooltip("owner_team:N", title="Team"),
+        alt.Tooltip("manager_name:N", title="Manager"),
+        alt.Tooltip("open_visits:Q", title="Open visits", format=","),
+        alt.Tooltip("max_open_visits:Q", title="Capacity", format=","),
+        alt.Tooltip("load_ratio:Q", title="Load", format=".0%"),
+    ]
+    y = alt.Y("owner_name:N", title="Owner", sort=order.tolist())
+    bars = (
+        alt.Chart(load)
+        .mark_bar()
+        .encode(
+            x=alt.X("open_visits:Q", title="Open funnel visits at as_of"),
+            y=y,
+            color=alt.when(alt.datum.is_over_capacity)
+            .then(alt.value(RED))
+            .otherwise(alt.value(BLUE)),
+            tooltip=tooltip,
+        )
+    )
+    ticks = (
+        alt.Chart(load)
+        .mark_tick(color="black", thickness=2)
+        .encode(x=alt.X("max_open_visits:Q"), y=y, tooltip=tooltip)
+    )
+    return alt.layer(bars, ticks).properties(height=alt.Step(18))
+
+
+def routing_compliance_trend(monthly: pd.DataFrame) -> alt.Chart:
+    """Rule compliance per team over the months (mart_routing_monthly rows)."""
+    return (
+        alt.Chart(monthly)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month_start:T", title="Month", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("compliance_rate:Q", title="Rule compliance", axis=SHARE_AXIS),
+            color=alt.Color("team:N", title="Expected team"),
+            tooltip=[
+                alt.Tooltip("month_start:T", title="Month", format="%B %Y"),
+                alt.Tooltip("team:N", title="Team"),
+                alt.Tooltip("compliance_rate:Q", title="Compliance", format=".1%"),
+                alt.Tooltip("assignments:Q", title="Assignments", format=","),
+                alt.Tooltip(
+                    "round_robin_without_context_share:Q",
+                    title="Round robin without context",
+                    format=".1%",
+                ),
+            ],
+        )
+    )

@@ -757,3 +757,148 @@ def data_quality() -> pd.DataFrame:
         order by is_passing, check_order, finding_count desc, table_name, detail
         """
     )
+
+
+# --- routing ---------------------------------------------------------------------------------
+
+# What the routing tables group by: a fixed column expression per choice (never input).
+ROUTING_GROUPS = {
+    "team": "coalesce(routing.expected_team, 'no_team')",
+    "rule": "coalesce(routing.rule_id, '(no rule)')",
+    "all": "'all'",
+}
+
+
+def _routing_where(filters: Filters) -> tuple[str, list]:
+    return predicates(
+        filters,
+        segment="coalesce(routing.segment, 'unknown')",
+        territory="coalesce(routing.territory, 'unknown')",
+        team="routing.expected_team",
+        moment="routing.assigned_at",
+    )
+
+
+def routing_by(filters: Filters, group: str) -> pd.DataFrame:
+    """Assignments per expected team or per rule under the sidebar filters: counts by
+    outcome, round robin, and the median time to assign (minutes)."""
+    column = ROUTING_GROUPS[group]
+    where, params = _routing_where(filters)
+    return query(
+        f"""
+        select
+            {column} as group_name,
+            count(*) as assignments,
+            count(*) filter (where routing.routing_outcome = 'matched') as matched,
+            count(*) filter (where routing.routing_outcome = 'mismatched') as mismatched,
+            count(*) filter (where routing.routing_outcome not in ('matched', 'mismatched'))
+                as not_judged,
+            count(*) filter (where routing.is_round_robin
+                and routing.routing_outcome in ('matched', 'mismatched')) as round_robin_judged,
+            count(*) filter (where routing.is_round_robin_without_context)
+                as round_robin_without_context,
+            count(routing.minutes_to_assign) as timed_assignments,
+            median(routing.minutes_to_assign) as median_minutes_to_assign
+        from {RELATIONS.routing} as routing
+        where {where}
+        group by 1
+        order by assignments desc, group_name
+        """,
+        params,
+    )
+
+
+def routing_monthly(filters: Filters) -> pd.DataFrame:
+    """mart_routing_monthly under the team and date filters (it has no segment/territory)."""
+    where, params = predicates(filters, team="monthly.team", month="monthly.month_start")
+    return query(
+        f"""
+        select monthly.*
+        from {RELATIONS.routing_monthly} as monthly
+        where {where} and monthly.team <> 'no_team'
+        order by monthly.month_start, monthly.team
+        """,
+        params,
+    )
+
+
+def owner_load(filters: Filters) -> pd.DataFrame:
+    """Open funnel visits per owner at as_of against their role's capacity (team filter)."""
+    where, params = predicates(filters, team="load.owner_team")
+    return query(
+        f"""
+        select load.*
+        from {RELATIONS.owner_load} as load
+        where {where}
+        order by load.load_ratio desc nulls last, load.open_visits desc, load.owner_id
+        """,
+        params,
+    )
+
+
+def reassignments_after_breaches(filters: Filters) -> pd.DataFrame:
+    """Per owner team: breaches, how many were reassigned or escalated afterwards, and the
+    median minutes from breach to reassignment (breaches in the date range)."""
+    where, params = predicates(
+        filters, team="breaches.owner_team", journey="breaches.journey_id",
+        moment="breaches.breached_at",
+    )  # fmt: skip
+    return query(
+        f"""
+        select
+            breaches.owner_team,
+            count(*) as breaches,
+            count(*) filter (where breaches.is_reassigned) as reassigned,
+            count(*) filter (where breaches.is_escalated) as escalated,
+            count(*) filter (where not breaches.is_handled) as unhandled,
+            median(breaches.minutes_to_reassign) as median_minutes_to_reassign
+        from {RELATIONS.sla_breaches} as breaches
+        where {where}
+        group by 1
+        order by breaches desc, 1
+        """,
+        params,
+    )
+
+
+def routing_audit(
+    filters: Filters, journey_prefix: str, limit: int, offset: int
+) -> tuple[int, pd.DataFrame]:
+    """The routing audit trail: which rule (and which team) each assignment was judged by,
+    newest first, with owner names; optionally only journeys whose id starts with the
+    prefix. Returns (total rows, one page)."""
+    where, params = _routing_where(filters)
+    if journey_prefix:
+        where += " and starts_with(routing.journey_id, ?)"
+        params = [*params, journey_prefix]
+    total = query(
+        f"select count(*) as n from {RELATIONS.routing} as routing where {where}", params
+    )["n"].iloc[0]
+    page = query(
+        f"""
+        select
+            routing.assigned_at,
+            routing.journey_id,
+            routing.stage_at_assignment,
+            coalesce(owners.full_name, routing.owner_id) as owner_name,
+            routing.owner_id,
+            routing.owner_team,
+            routing.method,
+            routing.rule_id,
+            routing.expected_team,
+            routing.routing_outcome,
+            routing.minutes_to_assign,
+            routing.segment,
+            routing.territory,
+            routing.intent_level,
+            routing.product_line,
+            routing.assignment_id
+        from {RELATIONS.routing} as routing
+        left join {RELATIONS.owners} as owners on owners.owner_id = routing.owner_id
+        where {where}
+        order by routing.assigned_at desc, routing.assignment_id desc
+        limit ? offset ?
+        """,
+        [*params, int(limit), int(offset)],
+    )
+    return int(total), page
