@@ -20,7 +20,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from journey_sla.app_logic import charts, data, review_download, stats, warehouse, wording
+from journey_sla.app_logic import (
+    charts,
+    data,
+    review,
+    review_download,
+    stats,
+    warehouse,
+    wording,
+)
 from journey_sla.paths import app_script
 
 APP = str(app_script())
@@ -311,6 +319,51 @@ def test_routing_page_numbers_match_the_marts(warehouse_env: Path) -> None:
     app.text_input(key="routing_journey").input(journey).run()
     assert not app.exception, app.exception
     assert set(app.dataframe[3].value["journey_id"]) == {journey}
+
+
+def test_figures_open_the_clocks_behind_them_and_the_leaderboard(warehouse_env: Path) -> None:
+    """Issue 12: a policy, team or owner figure opens the clocks and journeys behind it with
+    owners by name and links to the Journey explorer; the owner leaderboard names managers."""
+    app = run_app()
+    assert not app.exception, app.exception
+    month = review.default_month(
+        sorted(
+            frame(warehouse_env, "select distinct month_start_date from mart_governance_monthly")[
+                "month_start_date"
+            ].dt.date
+        ),
+        stats.last_complete_month(pd.Timestamp(data.build_info()["as_of"]).to_pydatetime()),
+    )
+    picker = app.selectbox(key="drill")
+    policy_label = next(option for option in picker.options if option.startswith("Policy · "))
+    picker.select(policy_label).run()
+    assert not app.exception, app.exception
+    description = policy_label.removeprefix("Policy · ")
+    expected = scalar(
+        warehouse_env,
+        "select count(*) from fct_sla_clocks join dim_policies using (policy_id) "
+        "where description = ? and date_trunc('month', started_at) = ?",
+        [description, month],
+    )
+    clocks = app.dataframe[-1].value
+    assert len(clocks) == min(expected, 500)
+    assert set(clocks["commitment"]) == {description}
+    assert clocks["explorer"].str.startswith("/journey_explorer?journey=j").all()
+    assert "crm_record" not in clocks  # crm_record_url is not set in the test build
+    names = set(frame(warehouse_env, "select full_name from dim_owners")["full_name"])
+    assert set(clocks["owner_name"]) <= names | {"(no owner)"}
+
+    board = next(table.value for table in app.dataframe if "resolved_clocks" in table.value.columns)
+    top = board.iloc[0]
+    met, breached = frame(
+        warehouse_env,
+        "select count(*) filter (where status = 'met'), count(*) filter (where status = "
+        "'breached') from fct_sla_clocks join dim_owners using (owner_id) where full_name = ? "
+        "and date_trunc('month', started_at) = ?",
+        [top["owner_name"], month],
+    ).iloc[0]
+    assert top["attainment"] == pytest.approx(100 * met / (met + breached))
+    assert top["manager_name"] in names | {None}
 
 
 def test_queue_download_is_the_whole_filtered_queue(warehouse_env: Path) -> None:

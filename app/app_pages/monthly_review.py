@@ -15,6 +15,7 @@ import streamlit as st
 from journey_sla.app_logic import (
     charts,
     data,
+    drilldown,
     review,
     review_download,
     sidebar,
@@ -192,6 +193,45 @@ def effectiveness_section(effectiveness: pd.DataFrame) -> None:
     )
 
 
+def leaderboard_section(board: pd.DataFrame, month: date) -> None:
+    st.subheader("Owner leaderboard")
+    if board.empty:
+        st.info(f"No owner has met or breached clocks started in {wording.month_label(month)}.")
+        return
+    st.dataframe(
+        ui.as_percent(board, ["attainment", "breaches_handled_share"])[
+            ["owner_name", "manager_name", "owner_team", "attainment", "resolved_clocks",
+             "clocks", "median_response_business_minutes", "breached_clocks",
+             "breaches_handled", "breaches_handled_share"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "owner_name": "Owner",
+            "manager_name": "Manager",
+            "owner_team": "Team",
+            "attainment": st.column_config.NumberColumn("Attainment", format=ui.PERCENT),
+            "resolved_clocks": st.column_config.NumberColumn("Met + breached", format="localized"),
+            "clocks": st.column_config.NumberColumn("Clocks started", format="localized"),
+            "median_response_business_minutes": st.column_config.NumberColumn(
+                "Median response (business min)", format="%.0f"
+            ),
+            "breached_clocks": st.column_config.NumberColumn("Breaches", format="localized"),
+            "breaches_handled": st.column_config.NumberColumn(
+                "Breaches handled", format="localized"
+            ),
+            "breaches_handled_share": st.column_config.NumberColumn(
+                "Handled share", format=ui.PERCENT
+            ),
+        },
+    )  # fmt: skip
+    st.caption(
+        f"Clocks started in {wording.month_label(month)}, by the owner the clock is on. "
+        "Median response: business minutes to stop over stopped first-touch, follow-up, "
+        "handoff and risk-signal clocks. Handled: escalated or reassigned after the breach."
+    )
+
+
 def download_section(
     title: str, month: date, tables: dict[str, pd.DataFrame], charts_by_name: dict
 ) -> None:
@@ -240,6 +280,23 @@ velocity_chart = velocity_section(stages, month)
 effectiveness = data.effectiveness()
 effectiveness_section(effectiveness)
 
+board = drilldown.leaderboard(data.owner_leaderboard(filters, [month]))
+leaderboard_section(board, month)
+drill_rows = (
+    [("policy", row.policy_id, row.description)
+     for row in points["policy"].itertuples() if "description" in points["policy"]]
+    + [("team", team, None) for team in points["team"].get("team", [])]
+    + [("owner", row.owner_id, row.owner_name) for row in board.itertuples()]
+)  # fmt: skip
+ui.clocks_behind(
+    filters,
+    drilldown.options(drill_rows),
+    [month],
+    info.get("crm_record_url"),
+    key="drill",
+    what=f"a figure (clocks started in {wording.month_label(month)})",
+)
+
 # The met-vs-breached chart is in the download only: the verdict table carries the same
 # intervals, and every chart drawn costs the page ~0.2-0.3 s at 1M journeys (BENCHMARKS.md).
 download_charts = {
@@ -260,6 +317,7 @@ download_section(
         "trend": trend,
         "velocity_by_stage": stages,
         "sla_effectiveness": effectiveness,
+        "owner_leaderboard": board,
     },
     {name: chart for name, chart in download_charts.items() if chart is not None},
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import data, sidebar, ui, wording
+from journey_sla.app_logic import data, drilldown, sidebar, ui, wording
 
-ui.require_warehouse()
+info = ui.require_warehouse()
 filters = sidebar.current()
 
 st.title("SLA matrix")
@@ -96,4 +96,15 @@ st.caption(
     "Rendered from seeds/sla_policies.csv. Attainment = met ÷ (met + breached); breach rate = "
     "breached ÷ all clocks started. KPI values come from mart_stage_kpis: the latest month in "
     "the date range with a value (conversion KPIs need mature visits, so they lag)."
+)
+
+ui.clocks_behind(
+    filters,
+    drilldown.options(
+        [("policy", row.policy_id, row.description) for row in policies.itertuples()]
+    ),
+    [],
+    info.get("crm_record_url"),
+    key="drill",
+    what="a policy (clocks started in the date range)",
 )

@@ -28,7 +28,8 @@ def build_info() -> pd.Series:
     """as_of of the build, the last load, the first month with data, the conversion window."""
     return query(
         f"""
-        select as_of, as_of_source, last_loaded_at, first_month_date, conversion_window_days
+        select as_of, as_of_source, last_loaded_at, first_month_date, conversion_window_days,
+            crm_record_url
         from {RELATIONS.build}
         """
     ).iloc[0]
@@ -902,3 +903,106 @@ def routing_audit(
         [*params, int(limit), int(offset)],
     )
     return int(total), page
+
+
+# --- drill-down and owner leaderboard --------------------------------------------------------
+
+# Which clocks a figure is made of: a fixed column per kind of figure (never input).
+DRILL_COLUMNS = {
+    "policy": "clocks.policy_id",
+    "team": "coalesce(owners.owner_team, 'unassigned')",
+    "owner": "coalesce(clocks.owner_id, '(no owner)')",
+}
+
+
+def _drill_where(filters: Filters, months: Sequence[date]) -> tuple[str, list]:
+    where, params = predicates(
+        filters, team="coalesce(owners.owner_team, 'unassigned')", journey="clocks.journey_id",
+        moment="clocks.started_at",
+    )  # fmt: skip
+    if months:
+        where += (
+            " and list_contains(?::date[], cast(date_trunc('month', clocks.started_at) as date))"
+        )
+        params.append([pd.Timestamp(month).date() for month in months])
+    return where, params
+
+
+def clocks_behind(
+    filters: Filters, kind: str, value: str, months: Sequence[date], limit: int = 500
+) -> tuple[int, pd.DataFrame]:
+    """The clocks (and their journeys) behind one policy, team or owner figure: clocks
+    started in the months under the sidebar filters, breaches first, with owner and manager
+    names. Returns (how many clocks, the first ``limit`` of them)."""
+    where, params = _drill_where(filters, months)
+    where += f" and {DRILL_COLUMNS[kind]} = ?"
+    params.append(value)
+    source = f"""
+        from {RELATIONS.sla_clocks} as clocks
+        left join {RELATIONS.owners} as owners on owners.owner_id = clocks.owner_id
+        left join {RELATIONS.policies} as policies on policies.policy_id = clocks.policy_id
+        left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
+        where {where}
+    """
+    total = query(f"select count(*) as n {source}", params)["n"].iloc[0]
+    rows = query(
+        f"""
+        select
+            clocks.journey_id,
+            coalesce(policies.description, clocks.policy_id) as commitment,
+            clocks.status,
+            coalesce(owners.full_name, clocks.owner_id, '(no owner)') as owner_name,
+            owners.owner_team,
+            owners.manager_name,
+            clocks.stage,
+            clocks.started_at,
+            clocks.due_at,
+            clocks.stopped_at,
+            clocks.elapsed_business_minutes,
+            breaches.is_handled,
+            clocks.policy_id,
+            clocks.owner_id,
+            clocks.clock_id
+        {source}
+        order by
+            case clocks.status when 'breached' then 0 when 'open' then 1 else 2 end,
+            clocks.started_at desc, clocks.clock_id
+        limit ?
+        """,
+        [*params, int(limit)],
+    )
+    return int(total), rows
+
+
+# Clock types whose stop is a response to someone (the leaderboard's median response).
+RESPONSE_TYPES = ("first_touch", "follow_up", "signal_response", "handoff")
+
+
+def owner_leaderboard(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
+    """Per owner, clocks started in the months under the sidebar filters: volume, met,
+    breached, median business minutes to respond (stopped response clocks), breaches and
+    how many were handled (escalated or reassigned), with the owner's manager."""
+    where, params = _drill_where(filters, months)
+    return query(
+        f"""
+        select
+            coalesce(clocks.owner_id, '(no owner)') as owner_id,
+            coalesce(any_value(owners.full_name), '(no owner)') as owner_name,
+            any_value(owners.owner_team) as owner_team,
+            any_value(owners.manager_name) as manager_name,
+            count(*) as clocks,
+            count(*) filter (where clocks.status = 'met') as met_clocks,
+            count(*) filter (where clocks.status = 'breached') as breached_clocks,
+            median(clocks.elapsed_business_minutes) filter (
+                where clocks.stopped_at is not null
+                    and list_contains(?::varchar[], clocks.sla_type)
+            ) as median_response_business_minutes,
+            count(*) filter (where breaches.is_handled) as breaches_handled
+        from {RELATIONS.sla_clocks} as clocks
+        left join {RELATIONS.owners} as owners on owners.owner_id = clocks.owner_id
+        left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
+        where {where}
+        group by 1
+        """,
+        [list(RESPONSE_TYPES), *params],
+    )
