@@ -211,6 +211,13 @@ def test_sla_matrix_renders_the_policies_with_attainment(warehouse_env: Path) ->
     assert len(merged) == len(expected)
     assert (merged["attainment"] - merged["attainment_mart"]).abs().max() < 1e-9
     assert matrix["commitment"].str.len().min() > 10
+    # Every row's status against its goal (seed attainment_goal_pct), worked from the mart.
+    goals = frame(warehouse_env, "select policy_id, attainment_goal_pct from sla_policies")
+    merged = merged.merge(goals, on="policy_id")
+    for row in merged.itertuples():
+        points = row.attainment_mart - row.attainment_goal_pct
+        words = "🟢 on goal" if points >= 0 else "🟡 near goal" if points > -5 else "🔴 below goal"
+        assert row.goal_status == words, row
 
 
 # --- due next --------------------------------------------------------------------------------
@@ -364,6 +371,30 @@ def test_figures_open_the_clocks_behind_them_and_the_leaderboard(warehouse_env: 
     ).iloc[0]
     assert top["attainment"] == pytest.approx(100 * met / (met + breached))
     assert top["manager_name"] in names | {None}
+
+
+def test_links_that_cannot_be_honoured_say_so(warehouse_env: Path) -> None:
+    """Issue 12: an unknown month, policy, owner or filter value in a link shows a notice
+    saying what was asked and what is shown instead."""
+    app = run_app(query_params={"month": "Foo 1999", "segment": "nope"})
+    assert not app.exception, app.exception
+    shown_month = app.selectbox(key="month").value
+    notices = [warning.value for warning in app.warning]
+    assert (
+        f"The link asked for month “Foo 1999”, which this warehouse does not have; showing "
+        f"{shown_month} instead." in notices
+    )
+    assert any("segment “nope”" in notice for notice in notices)
+
+    app = run_app("target_tuning", query_params={"policy": "no_such_policy"})
+    assert not app.exception, app.exception
+    assert any("policy “no_such_policy”" in warning.value for warning in app.warning)
+
+    app = run_app("due_next", query_params={"owner": "u_nobody"})
+    assert not app.exception, app.exception
+    assert any("owner “u_nobody”" in warning.value for warning in app.warning)
+    app = run_app("due_next")
+    assert not [w for w in app.warning if "The link asked" in w.value]
 
 
 def test_queue_download_is_the_whole_filtered_queue(warehouse_env: Path) -> None:

@@ -82,3 +82,14 @@ def test_backlog_in_words() -> None:
         "days ago; 40 breaches whose journey has moved on from the breached stage; 500 "
         "breaches on journeys that are closed or recycled."
     )
+
+
+def test_unhonoured_link_in_words() -> None:
+    assert wording.unhonoured_words("month", [], "May 2026") == ""
+    assert wording.unhonoured_words("month", ["Foo 1999"], "May 2026") == (
+        "The link asked for month “Foo 1999”, which this warehouse does not have; showing "
+        "May 2026 instead."
+    )
+    assert wording.unhonoured_words("owner", ["u1", "u2"], "all owners") == (
+        "The link asked for owner “u1”, “u2”, which it does not have; showing all owners instead."
+    )

@@ -236,3 +236,17 @@ def test_review_charts_with_dates_in_their_data_render() -> None:
         assert files["scatter.svg"].startswith(b"<svg")
         assert files["scatter.png"].startswith(b"\x89PNG")
     assert b"2026-05-01" in review_download.chart_html(review_download.json_spec(chart)).encode()
+
+
+def test_goal_status_red_amber_green() -> None:
+    """Issue 12: a goal per policy (seed attainment_goal_pct) gives each matrix row a status:
+    green at or above the goal, amber less than 5 points below, red from 5 points below."""
+    from journey_sla.app_logic import stats
+
+    assert stats.goal_status(0.90, 0.90) == "green"
+    assert stats.goal_status(0.95, 0.90) == "green"
+    assert stats.goal_status(0.8501, 0.90) == "amber"
+    assert stats.goal_status(0.85, 0.90) == "red"
+    assert stats.goal_status(0.50, 0.90) == "red"
+    assert stats.goal_status(None, 0.90) is None
+    assert stats.goal_status(0.5, float("nan")) is None

@@ -31,6 +31,8 @@ owner_list = owner_list[owner_list["group_kind"] == "owner"]
 owner_names = dict(zip(owner_list["group_name"], owner_list["owner_name"], strict=True))
 policy_options = data.queue_policies()
 
+ui.link_notice("owner", list(owner_names), "owner", "the queue without that owner filter")
+ui.link_notice("policy", policy_options, "policy", "the queue without that policy filter")
 columns = st.columns([2, 2, 2, 1])
 owners = columns[0].multiselect(
     "Owner",

@@ -30,6 +30,7 @@ def month_picker(months: list[date], as_of: pd.Timestamp) -> date:
     last_complete = stats.last_complete_month(as_of.to_pydatetime())
     options = review.month_options(months)
     default = wording.month_label(review.default_month(months, last_complete))
+    ui.link_notice("month", list(options), "month", default)
     picked = st.selectbox(
         "Month",
         list(options),

@@ -442,6 +442,15 @@ def queue_policies() -> list[str]:
 # --- recycles --------------------------------------------------------------------------------
 
 
+def owner_names() -> dict[str, str]:
+    """owner_id → "Full Name" for every owner (pages show names, not ids)."""
+    owners = query(f"select owner_id, full_name from {RELATIONS.owners}")
+    return {
+        owner: name if isinstance(name, str) and name else owner
+        for owner, name in zip(owners["owner_id"], owners["full_name"], strict=True)
+    }
+
+
 def owner_teams() -> pd.DataFrame:
     """Each owner's team (users.team as the visit facts carry it; 'unassigned' without)."""
     return query(
@@ -675,6 +684,7 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
             clocks.status,
             clocks.is_at_risk,
             clocks.owner_id,
+            coalesce(owners.full_name, clocks.owner_id) as owner_name,
             clocks.started_at,
             clocks.due_at,
             clocks.stopped_at,
@@ -686,6 +696,7 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
         from {RELATIONS.sla_clocks} as clocks
         left join {RELATIONS.policies} as policies on policies.policy_id = clocks.policy_id
         left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
+        left join {RELATIONS.owners} as owners on owners.owner_id = clocks.owner_id
         where clocks.journey_id = ?
         order by clocks.started_at, clocks.policy_id
         """,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import data
+from journey_sla.app_logic import data, wording
 from journey_sla.app_logic.warehouse import RELATIONS, Filters, WarehouseMissing, query
 from journey_sla.paths import warehouse_path
 
@@ -112,3 +112,14 @@ def clocks_behind(
             "is_handled": st.column_config.CheckboxColumn("Breach handled"),
         },
     )
+
+
+def link_notice(key: str, valid: list, what: str, shown: str, area=st) -> None:
+    """Before the widget bound to ``?<key>=`` is drawn: when the link asks for values the
+    warehouse does not have (an unknown month, policy, owner …), say what was asked and what
+    is shown instead, rather than silently showing something else."""
+    allowed = {str(value) for value in valid}
+    asked = [value for value in st.query_params.get_all(key) if value not in allowed]
+    text = wording.unhonoured_words(what, asked, shown)
+    if text:
+        area.warning(text, icon=":material/link_off:")

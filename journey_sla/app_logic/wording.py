@@ -171,3 +171,14 @@ def days(value: object) -> str:
     if is_missing(value):
         return "—"
     return f"{float(value):.1f} d"
+
+
+def unhonoured_words(what: str, asked: list[str], shown: str) -> str:
+    """The notice for a link whose parameters cannot be honoured ('' when all can):
+    'The link asked for month “Foo 1999”, which this warehouse does not have; showing
+    May 2026 instead.'"""
+    if not asked:
+        return ""
+    quoted = ", ".join(f"“{value}”" for value in asked)
+    which = "which this warehouse does not have" if len(asked) == 1 else "which it does not have"
+    return f"The link asked for {what} {quoted}, {which}; showing {shown} instead."
