@@ -183,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=24,
         help="due_next_tasks: open clocks turning at risk within this many hours (default 24)",
     )
+    export.add_argument(
+        "--crm",
+        choices=["generic", "salesforce", "hubspot"],
+        default="generic",
+        help="column shape: generic (default), salesforce (Task / record owner import) or "
+        "hubspot (task / record owner import); docs/exports.md",
+    )
+    export.add_argument(
+        "--fallback-queue",
+        default="revops_triage",
+        help="the CRM queue or user that gets rows without an owner or manager "
+        "(default revops_triage)",
+    )
 
     app = sub.add_parser(
         "app", help="start the Streamlit app", description="Serve the app on 127.0.0.1."
@@ -301,6 +314,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         fmt=args.format,
         window_hours=args.window_hours,
+        crm=args.crm,
+        fallback_queue=args.fallback_queue,
     )
     for result in results:
         print(f"{result.name}: {result.rows:,} rows -> {result.path}")
