@@ -207,6 +207,9 @@ def open_download(path: Path) -> str:
                 elif name.endswith(".html"):
                     assert b"vegaEmbed" in content, name
             return f"zip of {len(names)} files"
+    if path.suffix == ".html":
+        assert payload.count(b"<svg") >= 3, f"{path.name} draws no charts"
+        return "html review pack"
     frame = pd.read_csv(io.BytesIO(payload))
     assert len(frame) > 0, f"{path.name} has no rows"
     return f"csv of {len(frame)} rows"
@@ -243,3 +246,39 @@ def test_every_download_button_returns_a_file_that_opens(
             browser.close()
     assert any(key.startswith("Monthly review: Download review") for key in opened), opened
     assert any(key.startswith("Due next & breaches: Download") for key in opened), opened
+
+
+def test_review_pack_html_draws_every_chart(
+    chromium: Path, built_warehouse: Path, tmp_path: Path
+) -> None:
+    """Issue 12: `journey-sla report` writes the review pack; opened in Chromium, every chart
+    is drawn (an SVG with marks), and the as-of and caveats are printed on it."""
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "review.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "journey_sla", "report", "--db", str(built_warehouse),
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, env=cli_env(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 1600})
+            page.goto(out.as_uri())
+            charts = page.locator("[data-chart]")
+            assert charts.count() >= 3
+            for index in range(charts.count()):
+                chart = charts.nth(index)
+                name = chart.get_attribute("data-chart")
+                box = chart.locator("svg").first.bounding_box()
+                assert box and box["width"] > 100 and box["height"] > 50, name
+                marks = chart.locator("svg [class*='mark-'] path, svg [class*='mark-'] line")
+                assert marks.count() > 0, f"{name} drew no marks"
+            text = page.locator("body").inner_text()
+            assert "As of" in text and "Data-quality caveats" in text
+            assert "Revise candidates" in text and "Top breaches to act on" in text
+            page.screenshot(path=str(ARTIFACTS / "review_pack.png"), full_page=True)
+        finally:
+            browser.close()

@@ -201,9 +201,15 @@ def test_verdicts_in_words_with_intervals() -> None:
             "met_conversion_rate_upper": [0.3, None],
             "breached_conversion_rate_lower": [0.05, 0.0],
             "breached_conversion_rate_upper": [0.2, 1.0],
+            "conversion_rate_lift": [0.12, None],
+            "p_value": [0.2, None],
         }
     )
     shown = review.verdicts(effectiveness)
+    assert shown["in_words"].tolist() == [
+        "Met visits converted 12 points more often than breached ones; this could well be chance.",
+        "Too few mature visits to compare.",
+    ]
     assert shown["verdict"].tolist() == ["No measurable effect", "something_new"]
     assert shown["met_interval"].tolist() == ["12.0% – 30.0%", "— – —"]
     assert shown["breached_interval"].tolist() == ["5.0% – 20.0%", "0.0% – 100.0%"]
@@ -250,3 +256,64 @@ def test_goal_status_red_amber_green() -> None:
     assert stats.goal_status(0.50, 0.90) == "red"
     assert stats.goal_status(None, 0.90) is None
     assert stats.goal_status(0.5, float("nan")) is None
+
+
+def test_short_policy_labels_and_statistics_in_plain_words() -> None:
+    from journey_sla.app_logic import wording
+
+    assert wording.short_label("High-intent inquiry: a human touch within 30 minutes") == (
+        "High-intent inquiry"
+    )
+    assert wording.short_label("Work every MQL within 1 business day: outreach") == (
+        "Work every MQL within 1 bus…"
+    )
+    assert wording.short_label(None, "p_id") == "p_id"
+    assert wording.lift_words(0.12, 0.001) == (
+        "Met visits converted 12 points more often than breached ones; this is unlikely to "
+        "be chance."
+    )
+    assert wording.lift_words(-0.034, 0.2) == (
+        "Met visits converted 3 points less often than breached ones; this could well be chance."
+    )
+    assert wording.lift_words(0.004, 0.9).startswith("Met and breached visits converted about")
+    assert wording.lift_words(0.1, 0.05).endswith("could well be chance.")  # alpha is strict
+    assert wording.lift_words(None, None) == "Too few mature visits to compare."
+
+
+def test_many_teams_become_top_n_and_others() -> None:
+    teams = review.with_rates(
+        pd.DataFrame(
+            {
+                "team": [f"t{i}" for i in range(10)],
+                "clocks": [100, 90, 80, 70, 60, 50, 40, 30, 5, 3],
+                "met_clocks": [50] * 8 + [2, 1],
+                "breached_clocks": [10] * 8 + [2, 1],
+                "converted": [5] * 8 + [1, 2],
+                "conversion_base": [10] * 8 + [4, 4],
+                "immature": [0] * 10,
+            }
+        )
+    )
+    shown = review.top_teams(teams)
+    assert shown["team"].tolist()[:8] == [f"t{i}" for i in range(8)]
+    others = shown.iloc[8]
+    # t8 + t9: 3 met of 6 resolved, 3 converted of 8 mature, 8 clocks.
+    assert others["team"] == "others (2 teams)"
+    assert (others["clocks"], others["attainment"], others["conversion_rate"]) == (8, 0.5, 0.375)
+    assert review.top_teams(teams.head(8)).equals(teams.head(8))
+
+
+def test_a_stage_keeps_its_colour() -> None:
+    from journey_sla.app_logic import charts
+
+    points = review.with_rates(
+        pd.DataFrame(
+            {"label": ["A"], "stage": ["sal"], "clocks": [4], "met_clocks": [2],
+             "breached_clocks": [1], "converted": [1], "conversion_base": [2], "immature": [0]}
+        )
+    )  # fmt: skip
+    spec = charts.attainment_vs_conversion(points, "label", "Policy", "stage").to_dict()
+    scale = spec["layer"][2]["encoding"]["color"]["scale"]
+    assert scale["domain"][:3] == ["inquiry", "mql", "sal"]
+    assert scale["range"][2] == "#2ca02c"  # sal is green in every month
+    assert spec["layer"][3]["mark"]["type"] == "text"  # the short label beside each point

@@ -18,6 +18,7 @@ from journey_sla.app_logic import (
     drilldown,
     review,
     review_download,
+    review_pack,
     sidebar,
     stats,
     ui,
@@ -154,7 +155,8 @@ def effectiveness_section(effectiveness: pd.DataFrame) -> None:
             ["met_conversion_rate", "breached_conversion_rate", "conversion_rate_lift"],
         )[
             [
-                "policy_id", "verdict", "verdict_reason", "met_visits", "met_conversion_rate",
+                "description", "verdict", "in_words", "verdict_reason", "met_visits",
+                "met_conversion_rate",
                 "met_interval", "breached_visits", "breached_conversion_rate",
                 "breached_interval", "conversion_rate_lift", "p_value", "immature_visits",
                 "median_days_to_progress_difference",
@@ -163,8 +165,9 @@ def effectiveness_section(effectiveness: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "policy_id": "Policy",
+            "description": st.column_config.TextColumn("Policy", width="medium"),
             "verdict": "Verdict",
+            "in_words": st.column_config.TextColumn("In plain words", width="large"),
             "verdict_reason": st.column_config.TextColumn("Why", width="large"),
             "met_visits": st.column_config.NumberColumn("Met visits", format="localized"),
             "met_conversion_rate": st.column_config.NumberColumn(
@@ -246,6 +249,17 @@ def download_section(
         help="A zip of this page's tables (CSV) and charts ("
         + ("SVG and PNG" if review_download.can_render_images() else "Vega-Lite HTML")
         + ").",
+    )
+    st.download_button(
+        "Download review pack",
+        data=lambda: review_pack.to_html(review_pack.build(filters, month)),
+        file_name=f"journey-sla-review-pack-{month:%Y-%m}.html",
+        mime="text/html",
+        icon=":material/description:",
+        on_click="ignore",
+        help="The monthly review for the meeting as one self-contained HTML page (tiles, "
+        "charts, verdicts, revise candidates, routing compliance, top breaches, caveats); "
+        "`journey-sla report` writes the same page or a PDF.",
     )
 
 

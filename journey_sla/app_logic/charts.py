@@ -18,6 +18,14 @@ STATUS_COLORS = alt.Scale(
     domain=["met", "open", "cancelled", "breached"], range=[GREEN, BLUE, GREY, RED]
 )
 SHARE_AXIS = alt.Axis(format="%")
+# A stage keeps its colour on every chart and in every month: a fixed domain in funnel order.
+STAGE_ORDER = ["inquiry", "mql", "sal", "sql", "opportunity", "closed_won", "onboarding",
+               "adoption", "renewal", "any stage"]  # fmt: skip
+STAGE_COLORS = alt.Scale(
+    domain=STAGE_ORDER,
+    range=["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+           "#bcbd22", "#7f7f7f", "#393b79"],
+)  # fmt: skip
 
 
 def rejects_bar(rejects: pd.DataFrame) -> alt.Chart:
@@ -83,6 +91,7 @@ def attainment_vs_conversion(
     color = alt.Color(
         f"{color_field}:N",
         title=name_title if color_field == name_field else color_field.replace("_", " ").title(),
+        scale=STAGE_COLORS if color_field == "stage" else alt.Undefined,
     )
     conversion_whisker = base.mark_rule().encode(
         x=x,
@@ -110,7 +119,10 @@ def attainment_vs_conversion(
         )
         .add_params(pick)
     )
-    return alt.layer(conversion_whisker, attainment_whisker, dots).properties(height=360)
+    labels = base.mark_text(align="left", dx=9, fontSize=10).encode(
+        x=x, y=y, text=alt.Text(f"{name_field}:N"), opacity=opacity
+    )
+    return alt.layer(conversion_whisker, attainment_whisker, dots, labels).properties(height=360)
 
 
 def monthly_trend(trend: pd.DataFrame, selected_month: pd.Timestamp | None = None) -> alt.Chart:

@@ -224,6 +224,7 @@ def effectiveness() -> pd.DataFrame:
         f"""
         select
             effectiveness.policy_id,
+            coalesce(policies.description, effectiveness.policy_id) as description,
             effectiveness.stage,
             effectiveness.sla_type,
             effectiveness.kpi,
@@ -247,6 +248,8 @@ def effectiveness() -> pd.DataFrame:
             effectiveness.median_days_to_progress_difference
         from {RELATIONS.sla_effectiveness} as effectiveness
         left join {RELATIONS.stages} as stages on stages.stage = effectiveness.stage
+        left join {RELATIONS.policies} as policies
+            on policies.policy_id = effectiveness.policy_id
         order by coalesce(stages.funnel_order, 99), effectiveness.policy_id
         """
     )

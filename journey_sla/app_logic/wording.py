@@ -173,6 +173,36 @@ def days(value: object) -> str:
     return f"{float(value):.1f} d"
 
 
+SHORT_LABEL_CHARS = 28
+
+
+def short_label(description: object, fallback: str = "") -> str:
+    """A policy's label on a chart: its description up to the first colon, at most 28
+    characters ('High-intent inquiry: a human touch …' → 'High-intent inquiry')."""
+    text = description if isinstance(description, str) and description.strip() else fallback
+    text = text.split(":", 1)[0].strip()
+    return text if len(text) <= SHORT_LABEL_CHARS else text[: SHORT_LABEL_CHARS - 1].rstrip() + "…"
+
+
+def lift_words(lift: object, p_value: object, alpha: float = 0.05) -> str:
+    """The met-vs-breached difference in plain words: 'Met visits converted 12 points more
+    often; this is unlikely to be chance.' (p < alpha) or '… could well be chance.'"""
+    if is_missing(lift) or is_missing(p_value):
+        return "Too few mature visits to compare."
+    points = abs(float(lift)) * 100
+    if points < 0.5:
+        difference = "Met and breached visits converted about equally often"
+    else:
+        direction = "more" if float(lift) > 0 else "less"
+        difference = (
+            f"Met visits converted {points:.0f} points {direction} often than breached ones"
+        )
+    chance = (
+        "this is unlikely to be chance" if float(p_value) < alpha else "this could well be chance"
+    )
+    return f"{difference}; {chance}."
+
+
 def unhonoured_words(what: str, asked: list[str], shown: str) -> str:
     """The notice for a link whose parameters cannot be honoured ('' when all can):
     'The link asked for month “Foo 1999”, which this warehouse does not have; showing
