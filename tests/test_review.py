@@ -317,3 +317,34 @@ def test_a_stage_keeps_its_colour() -> None:
     assert scale["domain"][:3] == ["inquiry", "mql", "sal"]
     assert scale["range"][2] == "#2ca02c"  # sal is green in every month
     assert spec["layer"][3]["mark"]["type"] == "text"  # the short label beside each point
+
+
+def test_journey_explorer_opens_on_the_whole_journey_with_years() -> None:
+    from journey_sla.app_logic import charts
+
+    visits = pd.DataFrame(
+        {
+            "stage": ["inquiry", "mql"], "funnel_order": [1, 2],
+            "entered_at": pd.to_datetime(["2024-01-10", "2024-02-01"]),
+            "exited_at": pd.to_datetime(["2024-02-01", None]),
+            "shown_until_at": pd.to_datetime(["2024-02-01", "2026-06-30"]),
+            "exit_kind": ["progressed", None], "owner_id": ["u1", "u1"],
+            "business_minutes_in_stage": [100.0, None],
+        }
+    )  # fmt: skip
+    empty_activities = pd.DataFrame(
+        columns=["activity_id", "activity_type", "direction", "outcome", "owner_id",
+                 "is_human_touch", "occurred_at"]
+    ).astype({"occurred_at": "datetime64[ns]"})  # fmt: skip
+    empty_clocks = pd.DataFrame(
+        columns=["policy_id", "commitment", "stage", "sla_type", "status", "is_at_risk",
+                 "owner_id", "owner_name", "started_at", "due_at", "stopped_at", "breached_at",
+                 "elapsed_business_minutes", "failure_action", "is_handled", "clock_id"]
+    ).astype({"due_at": "datetime64[ns]", "stopped_at": "datetime64[ns]",
+              "started_at": "datetime64[ns]", "breached_at": "datetime64[ns]"})  # fmt: skip
+    spec = charts.journey_timeline(visits, empty_activities, empty_clocks).to_dict()
+    x = spec["layer"][1]["encoding"]["x"]
+    # From the first entry to as_of (the current mql visit runs to 2026-06-30), 3 % margin.
+    low, high = (pd.Timestamp(value) for value in x["scale"]["domain"])
+    assert low < pd.Timestamp("2024-01-10") and high > pd.Timestamp("2026-06-30")
+    assert "%Y" in x["axis"]["format"]

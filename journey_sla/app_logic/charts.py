@@ -434,18 +434,23 @@ def journey_timeline(
     lanes = visits.sort_values("funnel_order")["stage"].drop_duplicates().tolist()
     lanes.append("activities")
     y = alt.Y("lane:N", title=None, sort=lanes)
-    # A current visit runs to as_of and would squeeze everything else into a corner: the
-    # view ends shortly after the last thing that happened (drag or scroll to see more).
+    # The view opens on the whole journey, from its first entry to as_of (a current visit
+    # runs to as_of), with dates and years on the axis; drag or scroll to zoom in.
     moments = pd.concat(
         [
-            visits["entered_at"], visits["exited_at"], activities["occurred_at"],
-            clocks["due_at"], clocks["stopped_at"],
+            visits["entered_at"], visits["exited_at"], visits.get("shown_until_at"),
+            activities["occurred_at"], clocks["due_at"], clocks["stopped_at"],
         ]
     ).dropna()  # fmt: skip
     start, end = moments.min(), moments.max()
-    margin = max((end - start) * 0.05, pd.Timedelta(hours=6))
+    margin = max((end - start) * 0.03, pd.Timedelta(hours=6))
     domain = [(start - margin).isoformat(), (end + margin).isoformat()]
-    time_axis = alt.X("start:T", title="Time (UTC)", scale=alt.Scale(domain=domain))
+    time_axis = alt.X(
+        "start:T",
+        title="Time (UTC)",
+        scale=alt.Scale(domain=domain),
+        axis=alt.Axis(format="%d %b %Y", labelOverlap=True),
+    )
     zoom = alt.selection_interval(name="zoom_time", bind="scales", encodings=["x"])
     bars = (
         alt.Chart(
