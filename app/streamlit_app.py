@@ -31,6 +31,7 @@ pages = {
     "Act": [
         st.Page("app_pages/due_next.py", title="Due next & breaches",
                 icon=":material/notification_important:"),
+        st.Page("app_pages/routing.py", title="Routing", icon=":material/alt_route:"),
         st.Page("app_pages/recycles.py", title="Recycles", icon=":material/recycling:"),
         st.Page("app_pages/journey_explorer.py", title="Journey explorer",
                 icon=":material/timeline:"),

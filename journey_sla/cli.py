@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from journey_sla.paths import app_script, warehouse_path
@@ -183,6 +183,31 @@ def build_parser() -> argparse.ArgumentParser:
         default=24,
         help="due_next_tasks: open clocks turning at risk within this many hours (default 24)",
     )
+    export.add_argument(
+        "--crm",
+        choices=["generic", "salesforce", "hubspot"],
+        default="generic",
+        help="column shape: generic (default), salesforce (Task / record owner import) or "
+        "hubspot (task / record owner import); docs/exports.md",
+    )
+    export.add_argument(
+        "--fallback-queue",
+        default="revops_triage",
+        help="the CRM queue or user that gets rows without an owner or manager "
+        "(default revops_triage)",
+    )
+
+    report = sub.add_parser(
+        "report",
+        help="write the monthly review pack (HTML or PDF)",
+        description="Write the monthly review for the meeting: headline tiles, attainment vs "
+        "conversion, trends, velocity, verdicts, revise candidates, routing compliance and "
+        "the top breaches, with the as-of and data-quality caveats. --out's suffix picks the "
+        "format: .html (self-contained) or .pdf.",
+    )
+    _add_db(report)
+    report.add_argument("--month", help="YYYY-MM (default: the last complete month before as_of)")
+    report.add_argument("--out", required=True, help="review.html or review.pdf")
 
     app = sub.add_parser(
         "app", help="start the Streamlit app", description="Serve the app on 127.0.0.1."
@@ -301,9 +326,38 @@ def cmd_export(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         fmt=args.format,
         window_hours=args.window_hours,
+        crm=args.crm,
+        fallback_queue=args.fallback_queue,
     )
     for result in results:
         print(f"{result.name}: {result.rows:,} rows -> {result.path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in {".html", ".pdf"}:
+        raise UserError(f"--out {out}: name a .html or .pdf file")
+    month = None
+    if args.month:
+        try:
+            month = datetime.strptime(args.month, "%Y-%m").date()
+        except ValueError:
+            raise UserError(f"--month {args.month!r}: expected YYYY-MM, e.g. 2026-05") from None
+    db = warehouse_path(args.db)
+    if not db.exists():
+        raise FileNotFoundError(f"{db}: no warehouse; run `journey-sla build` first")
+    # The pack reads through the app's data layer, which finds the warehouse by this variable.
+    os.environ["JOURNEY_SLA_DB"] = str(db)
+    from journey_sla.app_logic import review_pack
+    from journey_sla.app_logic.warehouse import Filters
+
+    pack = review_pack.build(Filters(), month)
+    if out.suffix.lower() == ".pdf":
+        out.write_bytes(review_pack.to_pdf(pack))
+    else:
+        out.write_text(review_pack.to_html(pack), encoding="utf-8")
+    print(f"{pack.title}: {out}")
     return 0
 
 
@@ -357,6 +411,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_app(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "report":
+            return cmd_report(args)
         if args.command == "bench":
             return cmd_bench(args, extra)
     except BuildError as error:

@@ -41,8 +41,25 @@ class ExportResult:
     rows: int
 
 
-def export_queries(window_hours: int) -> dict[str, str]:
-    """The SELECT behind each export, in the order they are written (docs/exports.md)."""
+DEFAULT_FALLBACK_QUEUE = "revops_triage"
+CRMS = ("generic", "salesforce", "hubspot")
+# Failure actions that alert a person: breach_alerts has one row per breach and action.
+ALERT_ACTIONS = ("escalate_to_manager", "executive_alert")
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def export_queries(
+    window_hours: int, fallback_queue: str = DEFAULT_FALLBACK_QUEUE
+) -> dict[str, str]:
+    """The SELECT behind each export, in the order they are written (docs/exports.md).
+
+    Rows without a person to send them to go to ``fallback_queue`` (a CRM queue or user id),
+    flagged ``is_fallback_queue``."""
+    fallback = _sql_text(fallback_queue)
+    actions = ", ".join(_sql_text(action) for action in ALERT_ACTIONS)
     return {
         # Open clocks already at risk, or turning at risk (or, without a warning, falling
         # due) within the window: a daily export creates the task before the warning fires.
@@ -52,6 +69,8 @@ def export_queries(window_hours: int) -> dict[str, str]:
                 clock_id,
                 policy_id,
                 journey_id,
+                coalesce(owner_id, {fallback}) as assignee_id,
+                owner_id is null as is_fallback_queue,
                 owner_id,
                 manager_id,
                 owner_name,
@@ -68,19 +87,34 @@ def export_queries(window_hours: int) -> dict[str, str]:
                 as_of
             from mart_action_queue
             where queue_section in ('at_risk', 'open')
+                and is_actionable
                 and (
                     is_at_risk
                     or coalesce(warning_at, due_at) <= as_of + to_hours({int(window_hours)})
                 )
             order by urgency_rank
         """,
-        # Unhandled breaches whose policy escalates them (to the manager or an executive).
-        "breach_alerts": """
+        # Actionable unhandled breaches (the queue's window: visit still current and open,
+        # breached within action_queue_breach_window_days), one row per alerting action of
+        # the policy (escalate_to_manager, executive_alert).
+        "breach_alerts": f"""
+            with alerts as (
+                select
+                    queue.*,
+                    unnest(string_split(queue.failure_action, '|')) as alert_action
+                from mart_action_queue as queue
+                where queue.queue_section = 'breach'
+                    and queue.is_actionable
+                    and queue.is_escalating_policy
+            )
             select
-                queue_item_id as alert_id,
+                queue_item_id || ':' || alert_action as alert_id,
                 clock_id,
                 policy_id,
                 journey_id,
+                alert_action,
+                coalesce(manager_id, {fallback}) as alert_to_id,
+                manager_id is null as is_fallback_queue,
                 owner_id,
                 manager_id,
                 owner_name,
@@ -91,28 +125,112 @@ def export_queries(window_hours: int) -> dict[str, str]:
                 stage,
                 journey_current_stage,
                 policy_description,
-                failure_action,
                 action_code,
                 recommended_action,
                 minutes_since_breach,
-                is_executive_alert,
                 is_clock_stopped,
                 due_at,
                 breached_at,
                 as_of
-            from mart_action_queue
-            where queue_section = 'breach'
-                and is_escalating_policy
-            order by urgency_rank
+            from alerts
+            where alert_action in ({actions})
+            order by urgency_rank, alert_action
         """,
-        # Breaches whose policy says reassign, not reassigned yet and still outstanding, with
-        # the routed team to move them to: the mart holds the rule (mart_reassignments).
-        "reassignments": """
-            select *
+        # Breaches whose policy says reassign, not reassigned yet and outstanding, with the
+        # routed team and the new owner chosen in it: the mart holds the rule.
+        "reassignments": f"""
+            select
+                reassignment_id,
+                clock_id,
+                policy_id,
+                journey_id,
+                from_owner_id,
+                coalesce(to_owner_id, {fallback}) as to_owner_id,
+                to_owner_id is null as is_fallback_queue,
+                to_owner_name,
+                to_owner_role,
+                to_team,
+                manager_id,
+                from_owner_team,
+                stage,
+                journey_current_stage,
+                minutes_since_breach,
+                is_escalated,
+                due_at,
+                breached_at,
+                as_of
             from mart_reassignments
             order by breached_at, clock_id
         """,
     }
+
+
+# The CRMs' import shapes (docs/exports.md). Tasks: one per due-next task and per alert;
+# reassignments: an owner change on the journey's record.
+def crm_query(crm: str, name: str, generic: str) -> str:
+    """The generic export reshaped into the CRM's own import columns."""
+    if crm == "generic":
+        return generic
+    if name == "reassignments":
+        owner = "OwnerId" if crm == "salesforce" else "hubspot_owner_id"
+        record = "Id" if crm == "salesforce" else "record_id"
+        return f"""
+            select journey_id as {record}, to_owner_id as {owner},
+                reassignment_id as external_id, is_fallback_queue
+            from ({generic})
+        """
+    # A task for an open clock is due when the clock is; an alert is due now (as_of).
+    due = "due_at" if name == "due_next_tasks" else "as_of"
+    if name == "due_next_tasks":
+        subject = "'SLA due: ' || policy_description"
+        owner, priority = "assignee_id", "case when is_at_risk then 'High' else 'Normal' end"
+        body, external = "task_text", "task_id"
+    else:
+        subject = "'SLA breach: ' || policy_description"
+        owner, priority, body, external = "alert_to_id", "'High'", "recommended_action", "alert_id"
+    if crm == "salesforce":
+        return f"""
+            select
+                {subject} as Subject,
+                strftime({due}, '%Y-%m-%d') as ActivityDate,
+                {owner} as OwnerId,
+                journey_id as WhatId,
+                {priority} as Priority,
+                'Not Started' as Status,
+                {body} as Description,
+                {external} as External_Id__c
+            from ({generic})
+        """
+    return f"""
+        select
+            {subject} as hs_task_subject,
+            strftime({due}, '%Y-%m-%dT%H:%M:%SZ') as hs_timestamp,
+            {owner} as hubspot_owner_id,
+            replace(upper({priority}), 'NORMAL', 'MEDIUM') as hs_task_priority,
+            'NOT_STARTED' as hs_task_status,
+            {body} as hs_task_body,
+            journey_id as associated_record_id,
+            {external} as external_id
+        from ({generic})
+    """
+
+
+def importable_query(connection: duckdb.DuckDBPyConnection, query: str) -> str:
+    """``query`` with every timestamp as ISO-8601 UTC text ending in ``Z`` and every
+    fractional number (the minute counts) rounded to a whole number: what a CRM import
+    takes as it is."""
+    described = connection.execute(f"describe ({query})").fetchall()
+    columns = []
+    for name, type_name, *_ in described:
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        kind = str(type_name).upper()
+        if kind.startswith("TIMESTAMP"):
+            columns.append(f"strftime({quoted}, '%Y-%m-%dT%H:%M:%SZ') as {quoted}")
+        elif kind in ("DOUBLE", "FLOAT", "REAL") or kind.startswith("DECIMAL"):
+            columns.append(f"cast(round({quoted}) as bigint) as {quoted}")
+        else:
+            columns.append(quoted)
+    return f"select {', '.join(columns)} from ({query})"
 
 
 def _quote_path(path: Path) -> str:
@@ -157,6 +275,8 @@ def export(
     as_of: str | None = None,
     fmt: str = "csv",
     window_hours: int = DEFAULT_WINDOW_HOURS,
+    crm: str = "generic",
+    fallback_queue: str = DEFAULT_FALLBACK_QUEUE,
 ) -> list[ExportResult]:
     """Write due_next_tasks, breach_alerts and reassignments to out_dir as <name>.<fmt>.
 
@@ -166,6 +286,10 @@ def export(
     """
     if fmt not in FORMATS:
         raise ExportError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if crm not in CRMS:
+        raise ExportError(f"--crm must be one of {', '.join(CRMS)}, not {crm!r}")
+    if not fallback_queue.strip():
+        raise ExportError("--fallback-queue must name a CRM queue or user")
     if window_hours < 0:
         raise ExportError(f"--window-hours must be 0 or more, not {window_hours}")
     out_dir = Path(out_dir)
@@ -184,7 +308,8 @@ def export(
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         _check_tables(connection, warehouse)
         _check_as_of(as_of, warehouse_as_of(connection))
-        for name, query in export_queries(window_hours).items():
+        for name, generic in export_queries(window_hours, fallback_queue.strip()).items():
+            query = importable_query(connection, crm_query(crm, name, generic))
             path = out_dir / f"{name}.{fmt}"
             partial = out_dir / f".{name}.{fmt}.partial"
             if fmt == "csv":  # no cell may open as a formula (journey_sla/spreadsheet.py)

@@ -37,7 +37,12 @@ def spreadsheet_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         column = safe[name]
         if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
             continue
-        risky = column.str.startswith(FORMULA_STARTS, na=False).astype(bool)
+        if pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column):
+            risky = column.str.startswith(FORMULA_STARTS, na=False).astype(bool)
+        else:
+            # An object column may hold dates or numbers beside text (the review's `month`
+            # is a datetime.date): only text cells can be formulas.
+            risky = column.map(lambda value: spreadsheet_safe(value) is not value).astype(bool)
         if risky.any():
             safe.loc[risky, name] = PREFIX + column[risky].astype(str)
     return safe

@@ -20,7 +20,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from journey_sla.app_logic import charts, data, review_download, stats, warehouse, wording
+from journey_sla.app_logic import (
+    charts,
+    data,
+    review,
+    review_download,
+    stats,
+    warehouse,
+    wording,
+)
 from journey_sla.paths import app_script
 
 APP = str(app_script())
@@ -32,6 +40,7 @@ PAGES = {
     "sla_matrix": "SLA matrix",
     "target_tuning": "Target tuning",
     "due_next": "Due next & breaches",
+    "routing": "Routing",
     "recycles": "Recycles",
     "journey_explorer": "Journey explorer",
     "data_health": "Data health",
@@ -202,6 +211,13 @@ def test_sla_matrix_renders_the_policies_with_attainment(warehouse_env: Path) ->
     assert len(merged) == len(expected)
     assert (merged["attainment"] - merged["attainment_mart"]).abs().max() < 1e-9
     assert matrix["commitment"].str.len().min() > 10
+    # Every row's status against its goal (seed attainment_goal_pct), worked from the mart.
+    goals = frame(warehouse_env, "select policy_id, attainment_goal_pct from sla_policies")
+    merged = merged.merge(goals, on="policy_id")
+    for row in merged.itertuples():
+        points = row.attainment_mart - row.attainment_goal_pct
+        words = "🟢 on goal" if points >= 0 else "🟡 near goal" if points > -5 else "🔴 below goal"
+        assert row.goal_status == words, row
 
 
 # --- due next --------------------------------------------------------------------------------
@@ -213,7 +229,8 @@ def test_due_next_counts_pages_and_filters(warehouse_env: Path) -> None:
     sections = dict(
         frame(
             warehouse_env,
-            "select queue_section, count(*) from mart_action_queue group by queue_section",
+            "select queue_section, count(*) from mart_action_queue where is_actionable "
+            "group by queue_section",
         ).values
     )
     shown = metrics(app)
@@ -233,15 +250,159 @@ def test_due_next_counts_pages_and_filters(warehouse_env: Path) -> None:
     app.toggle(key="at_risk").set_value(False)
     app.multiselect(key="policy").select(policy).run()
     expected = scalar(
-        warehouse_env, "select count(*) from mart_action_queue where policy_id = ?", [policy]
+        warehouse_env,
+        "select count(*) from mart_action_queue where policy_id = ? and is_actionable",
+        [policy],
     )
     assert metrics(app)["In the queue"] == f"{expected:,}"
     assert set(app.dataframe[0].value["policy_id"]) <= {policy}
 
 
+def test_queue_lists_only_actionable_items_and_counts_the_backlog(warehouse_env: Path) -> None:
+    """Issue 12: the queue was a backlog (every unhandled breach ever). It now lists what is
+    actionable and counts the rest, linking to the review; no closed or recycled journey is
+    told to escalate."""
+    app = run_app("due_next")
+    assert not app.exception, app.exception
+    backlog = dict(
+        frame(
+            warehouse_env,
+            "select backlog_reason, count(*) from mart_action_queue where not is_actionable "
+            "group by 1",
+        ).values
+    )
+    assert backlog, "the demo warehouse has a backlog"
+    expected = wording.backlog_words(backlog, 14)
+    assert any(expected in caption.value for caption in app.caption), expected
+    shown = app.dataframe[0].value
+    ranks = frame(warehouse_env, "select urgency_rank from mart_action_queue where is_actionable")[
+        "urgency_rank"
+    ]
+    assert set(shown["urgency_rank"]) <= set(ranks)
+    assert (
+        scalar(
+            warehouse_env,
+            "select count(*) from mart_action_queue where is_journey_closed "
+            "and action_code in ('escalate_to_manager', 'executive_alert')",
+        )
+        == 0
+    )
+
+
+def test_routing_page_numbers_match_the_marts(warehouse_env: Path) -> None:
+    """Issue 12: mart_routing and mart_routing_monthly had no page. The tiles and tables
+    agree with direct queries of the marts; the audit trail names owners and rules."""
+    app = run_app("routing")
+    assert not app.exception, app.exception
+    matched, judged, rr_ignored, rr_judged, median_assign = frame(
+        warehouse_env,
+        "select count(*) filter (where routing_outcome = 'matched'), "
+        "count(*) filter (where routing_outcome in ('matched', 'mismatched')), "
+        "count(*) filter (where is_round_robin_without_context), "
+        "count(*) filter (where is_round_robin and routing_outcome in ('matched', "
+        "'mismatched')), median(minutes_to_assign) from mart_routing",
+    ).iloc[0]
+    shown = metrics(app)
+    assert shown["Rule compliance"] == percent(matched / judged)
+    assert shown["Round robin without context"] == percent(rr_ignored / rr_judged)
+    assert shown["Median time to assign"] == wording.duration_words(
+        median_assign, business=False
+    ).removesuffix(" left")
+    over = scalar(
+        warehouse_env, "select count(*) from mart_routing_owner_load where is_over_capacity"
+    )
+    assert shown["Owners over capacity"] == f"{over:,}"
+    by_team, by_rule, after, trail = (table.value for table in app.dataframe)
+    assert by_team["assignments"].sum() == scalar(
+        warehouse_env, "select count(*) from mart_routing"
+    )
+    assert by_rule["assignments"].sum() == by_team["assignments"].sum()
+    assert after["breaches"].sum() == scalar(warehouse_env, "select count(*) from fct_sla_breaches")
+    names = set(frame(warehouse_env, "select full_name from dim_owners")["full_name"])
+    assert set(trail["owner_name"].dropna()) <= names | set(trail["owner_id"].dropna())
+    assert trail["rule_id"].notna().any()
+
+    journey = trail["journey_id"].iloc[0]
+    app.text_input(key="routing_journey").input(journey).run()
+    assert not app.exception, app.exception
+    assert set(app.dataframe[3].value["journey_id"]) == {journey}
+
+
+def test_figures_open_the_clocks_behind_them_and_the_leaderboard(warehouse_env: Path) -> None:
+    """Issue 12: a policy, team or owner figure opens the clocks and journeys behind it with
+    owners by name and links to the Journey explorer; the owner leaderboard names managers."""
+    app = run_app()
+    assert not app.exception, app.exception
+    month = review.default_month(
+        sorted(
+            frame(warehouse_env, "select distinct month_start_date from mart_governance_monthly")[
+                "month_start_date"
+            ].dt.date
+        ),
+        stats.last_complete_month(pd.Timestamp(data.build_info()["as_of"]).to_pydatetime()),
+    )
+    picker = app.selectbox(key="drill")
+    policy_label = next(option for option in picker.options if option.startswith("Policy · "))
+    picker.select(policy_label).run()
+    assert not app.exception, app.exception
+    description = policy_label.removeprefix("Policy · ")
+    expected = scalar(
+        warehouse_env,
+        "select count(*) from fct_sla_clocks join dim_policies using (policy_id) "
+        "where description = ? and date_trunc('month', started_at) = ?",
+        [description, month],
+    )
+    clocks = app.dataframe[-1].value
+    assert len(clocks) == min(expected, 500)
+    assert set(clocks["commitment"]) == {description}
+    assert clocks["explorer"].str.startswith("/journey_explorer?journey=j").all()
+    assert "crm_record" not in clocks  # crm_record_url is not set in the test build
+    names = set(frame(warehouse_env, "select full_name from dim_owners")["full_name"])
+    assert set(clocks["owner_name"]) <= names | {"(no owner)"}
+
+    board = next(table.value for table in app.dataframe if "resolved_clocks" in table.value.columns)
+    top = board.iloc[0]
+    met, breached = frame(
+        warehouse_env,
+        "select count(*) filter (where status = 'met'), count(*) filter (where status = "
+        "'breached') from fct_sla_clocks join dim_owners using (owner_id) where full_name = ? "
+        "and date_trunc('month', started_at) = ?",
+        [top["owner_name"], month],
+    ).iloc[0]
+    assert top["attainment"] == pytest.approx(100 * met / (met + breached))
+    assert top["manager_name"] in names | {None}
+
+
+def test_links_that_cannot_be_honoured_say_so(warehouse_env: Path) -> None:
+    """Issue 12: an unknown month, policy, owner or filter value in a link shows a notice
+    saying what was asked and what is shown instead."""
+    app = run_app(query_params={"month": "Foo 1999", "segment": "nope"})
+    assert not app.exception, app.exception
+    shown_month = app.selectbox(key="month").value
+    notices = [warning.value for warning in app.warning]
+    assert (
+        f"The link asked for month “Foo 1999”, which this warehouse does not have; showing "
+        f"{shown_month} instead." in notices
+    )
+    assert any("segment “nope”" in notice for notice in notices)
+
+    app = run_app("target_tuning", query_params={"policy": "no_such_policy"})
+    assert not app.exception, app.exception
+    assert any("policy “no_such_policy”" in warning.value for warning in app.warning)
+
+    app = run_app("due_next", query_params={"owner": "u_nobody"})
+    assert not app.exception, app.exception
+    assert any("owner “u_nobody”" in warning.value for warning in app.warning)
+    app = run_app("due_next")
+    assert not [w for w in app.warning if "The link asked" in w.value]
+
+
 def test_queue_download_is_the_whole_filtered_queue(warehouse_env: Path) -> None:
     everything = data.queue_all(warehouse.Filters(), data.QueueChoices())
-    assert len(everything) == scalar(warehouse_env, "select count(*) from mart_action_queue")
+    assert len(everything) == scalar(
+        warehouse_env, "select count(*) from mart_action_queue where is_actionable"
+    )
+    assert everything["is_actionable"].all()
     breaches = data.queue_all(warehouse.Filters(), data.QueueChoices(sections=("breach",)))
     assert set(breaches["queue_section"]) == {"breach"}
 
@@ -494,8 +655,8 @@ def test_every_policy_has_a_commitment_in_words(warehouse_env: Path) -> None:
     assert wording.failure_in_words("escalate_to_manager|reassign") == (
         "escalate to manager, else reassign"
     )
-    assert wording.duration_words(-200) == "overdue 3 business h 20 min"
-    assert wording.duration_words(45) == "45 business min left"
+    assert wording.duration_words(-200) == "overdue 3 h 20 min business"
+    assert wording.duration_words(45) == "45 min business left"
 
 
 def test_charts_build_valid_vega_lite(warehouse_env: Path) -> None:

@@ -42,6 +42,7 @@ PAGES = {
     "sla_matrix": "SLA matrix",
     "target_tuning": "Target tuning",
     "due_next": "Due next & breaches",
+    "routing": "Routing",
     "recycles": "Recycles",
     "journey_explorer": "Journey explorer",
     "data_health": "Data health",
@@ -176,5 +177,108 @@ def test_every_page_filter_and_journey_search(
             assert page.locator(".vega-embed").count() == 1
             assert f"journey={journey}" in page.url
             page.screenshot(path=str(ARTIFACTS / "journey_explorer_search.png"))
+        finally:
+            browser.close()
+
+
+def open_download(path: Path) -> str:
+    """Open what a download button returned; a short description of it, or an assertion."""
+    import io
+    import xml.dom.minidom
+    import zipfile
+
+    import pandas as pd
+
+    payload = path.read_bytes()
+    assert payload, f"{path.name} is empty"
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            assert "README.txt" in names
+            for name in names:
+                content = archive.read(name)
+                assert content, f"{name} in {path.name} is empty"
+                if name.endswith(".csv"):
+                    pd.read_csv(io.BytesIO(content))
+                elif name.endswith(".svg"):
+                    assert xml.dom.minidom.parseString(content).documentElement.tagName == "svg"
+                elif name.endswith(".png"):
+                    assert content.startswith(b"\x89PNG\r\n\x1a\n"), name
+                elif name.endswith(".html"):
+                    assert b"vegaEmbed" in content, name
+            return f"zip of {len(names)} files"
+    if path.suffix == ".html":
+        assert payload.count(b"<svg") >= 3, f"{path.name} draws no charts"
+        return "html review pack"
+    frame = pd.read_csv(io.BytesIO(payload))
+    assert len(frame) > 0, f"{path.name} has no rows"
+    return f"csv of {len(frame)} rows"
+
+
+def test_every_download_button_returns_a_file_that_opens(
+    chromium: Path, server: str, tmp_path: Path
+) -> None:
+    """Issue 12: "Download review" failed silently (a date in a chart's data). Every download
+    button on every page is clicked and what it returns is opened."""
+    from playwright.sync_api import sync_playwright
+
+    opened = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2000}, accept_downloads=True)
+            for path, title in PAGES.items():
+                page.goto(f"{server}/{path}")
+                settle(page, title)
+                buttons = page.get_by_test_id("stDownloadButton").get_by_role("button")
+                for index in range(buttons.count()):
+                    button = buttons.nth(index)
+                    label = button.inner_text().strip().splitlines()[-1]  # after the icon
+                    with page.expect_download(timeout=120_000) as download_info:
+                        button.click()
+                    download = download_info.value
+                    assert download.failure() is None, f"{title}: {label}: {download.failure()}"
+                    saved = tmp_path / download.suggested_filename
+                    download.save_as(saved)
+                    opened[f"{title}: {label}"] = open_download(saved)
+                    assert page.locator(ERRORS).count() == 0, f"error box after {label}"
+        finally:
+            browser.close()
+    assert any(key.startswith("Monthly review: Download review") for key in opened), opened
+    assert any(key.startswith("Due next & breaches: Download") for key in opened), opened
+
+
+def test_review_pack_html_draws_every_chart(
+    chromium: Path, built_warehouse: Path, tmp_path: Path
+) -> None:
+    """Issue 12: `journey-sla report` writes the review pack; opened in Chromium, every chart
+    is drawn (an SVG with marks), and the as-of and caveats are printed on it."""
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "review.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "journey_sla", "report", "--db", str(built_warehouse),
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, env=cli_env(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 1600})
+            page.goto(out.as_uri())
+            charts = page.locator("[data-chart]")
+            assert charts.count() >= 3
+            for index in range(charts.count()):
+                chart = charts.nth(index)
+                name = chart.get_attribute("data-chart")
+                box = chart.locator("svg").first.bounding_box()
+                assert box and box["width"] > 100 and box["height"] > 50, name
+                marks = chart.locator("svg [class*='mark-'] path, svg [class*='mark-'] line")
+                assert marks.count() > 0, f"{name} drew no marks"
+            text = page.locator("body").inner_text()
+            assert "As of" in text and "Data-quality caveats" in text
+            assert "Revise candidates" in text and "Top breaches to act on" in text
+            page.screenshot(path=str(ARTIFACTS / "review_pack.png"), full_page=True)
         finally:
             browser.close()

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from journey_sla.app_logic import sidebar, ui, warehouse
+from journey_sla.app_logic import sidebar, ui, warehouse, wording
 from journey_sla.app_logic.warehouse import RELATIONS, Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +56,40 @@ def test_sidebar_range_while_picking() -> None:
     assert sidebar._range((date(2025, 5, 1),), first, last) == (date(2025, 5, 1), last)
     assert sidebar._range((date(2024, 1, 1), date(2027, 1, 1)), first, last) == (first, last)
     assert sidebar._range(date(2025, 5, 1), first, last) == (date(2025, 5, 1), last)
+
+
+def test_durations_in_human_units() -> None:
+    """Issue 12: "overdue 3,112 business h" becomes days and hours. A business day is 8 open
+    hours, a calendar day 24 hours; minutes are dropped from a day on."""
+    assert wording.duration_words(-(2 * 480 + 3 * 60 + 20)) == "overdue 2 d 3 h business"
+    assert wording.duration_words(-3112 * 60) == "overdue 389 d business"
+    assert wording.duration_words(480) == "1 d business left"
+    assert wording.duration_words(479) == "7 h 59 min business left"
+    assert wording.duration_words(120) == "2 h business left"
+    assert wording.duration_words(59.6) == "1 h business left"
+    assert wording.duration_words(59.4) == "59 min business left"
+    assert wording.duration_words(-(24 * 60 + 90), business=False) == "overdue 1 d 1 h"
+    assert wording.duration_words(23 * 60, business=False) == "23 h left"
+    assert wording.duration_words(None) == ""
+
+
+def test_backlog_in_words() -> None:
+    assert wording.backlog_words({}, 14) == ""
+    assert wording.backlog_words(
+        {"journey_closed": 500, "older_than_window": 1, "visit_left": 40}, 14
+    ) == (
+        "Not in the queue (nothing to do about them now): 1 breach breached more than 14 "
+        "days ago; 40 breaches whose journey has moved on from the breached stage; 500 "
+        "breaches on journeys that are closed or recycled."
+    )
+
+
+def test_unhonoured_link_in_words() -> None:
+    assert wording.unhonoured_words("month", [], "May 2026") == ""
+    assert wording.unhonoured_words("month", ["Foo 1999"], "May 2026") == (
+        "The link asked for month “Foo 1999”, which this warehouse does not have; showing "
+        "May 2026 instead."
+    )
+    assert wording.unhonoured_words("owner", ["u1", "u2"], "all owners") == (
+        "The link asked for owner “u1”, “u2”, which it does not have; showing all owners instead."
+    )

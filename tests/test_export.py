@@ -53,7 +53,7 @@ def test_export_writes_three_files_with_unique_prefixed_ids(
         ids = [row[id_column] for row in rows]
         assert len(set(ids)) == len(ids)
         assert all(
-            value.startswith(prefix) and value.endswith(row["clock_id"])
+            value.startswith(prefix) and row["clock_id"] in value
             for value, row in zip(ids, rows, strict=True)
         )
     counts = {result.name: result.rows for result in results}
@@ -76,13 +76,18 @@ def test_exports_agree_with_the_action_queue(built_warehouse: Path, tmp_path: Pa
         queue = {
             row[0]: row[1:]
             for row in connection.execute(
-                "select queue_item_id, queue_section, failure_action, is_at_risk "
+                "select queue_item_id, queue_section, failure_action, is_actionable "
                 "from mart_action_queue"
             ).fetchall()
         }
+        # The queue's actionable window (14 days, the visit still current and not closing),
+        # spelled out independently of the macro.
         reassign_expected = connection.execute(
-            "select count(*) from fct_sla_breaches where failure_action like '%reassign%' "
-            "and not is_reassigned and stopped_at is null"
+            "select count(*) from fct_sla_breaches as breaches "
+            "join fct_stage_visits as visits using (stage_visit_id) "
+            "where breaches.failure_action like '%reassign%' and not breaches.is_reassigned "
+            "and breaches.stopped_at is null and visits.is_current and not visits.is_closing "
+            "and breaches.breached_at >= breaches.as_of - interval 14 day"
         ).fetchone()[0]
     for task in files["due_next_tasks"]:
         section, _, _ = queue[task["task_id"]]
@@ -90,8 +95,11 @@ def test_exports_agree_with_the_action_queue(built_warehouse: Path, tmp_path: Pa
     at_risk = {item for item, (section, _, _) in queue.items() if section == "at_risk"}
     assert at_risk <= {task["task_id"] for task in files["due_next_tasks"]}
     for alert in files["breach_alerts"]:
-        section, failure_action, _ = queue[alert["alert_id"]]
-        assert section == "breach"
+        item, action = alert["alert_id"].rsplit(":", 1)
+        assert action == alert["alert_action"]
+        section, failure_action, is_actionable = queue[item]
+        assert section == "breach" and is_actionable
+        assert float(alert["minutes_since_breach"]) <= 14 * 24 * 60
         assert {"escalate_to_manager", "executive_alert"} & set(failure_action.split("|"))
     assert any(alert["manager_id"] and alert["manager_email"] for alert in files["breach_alerts"])
     assert len(files["reassignments"]) == reassign_expected
@@ -136,3 +144,73 @@ def test_cli_export_prints_counts_and_rejects_another_as_of(
     assert main(["export", "--out", str(tmp_path), "--as-of", "2025-03-31"]) == 2
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "journey-sla build --as-of" in error
+
+
+def test_every_file_imports_as_it_is(built_warehouse: Path, tmp_path: Path) -> None:
+    """Issue 12: ISO-8601 timestamps with Z, whole minutes, one row per alert action, a named
+    fallback queue for rows without a person, and a concrete new owner per reassignment."""
+    files = {
+        result.name: read_csv(result.path)
+        for result in export(built_warehouse, tmp_path, fallback_queue="triage_q")
+    }
+    iso = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+    for name, rows in files.items():
+        for row in rows:
+            for column, value in row.items():
+                if column.endswith("_at") and value:
+                    assert iso.match(value), (name, column, value)
+                if column.startswith("minutes") or column.endswith("minutes_left"):
+                    assert re.fullmatch(r"-?\d+", value), (name, column, value)
+                assert "|" not in value or column in {"task_text", "recommended_action"}
+    for alert in files["breach_alerts"]:
+        assert alert["alert_action"] in {"escalate_to_manager", "executive_alert"}
+        assert alert["alert_id"].endswith(":" + alert["alert_action"])
+        expected = alert["manager_id"] or "triage_q"
+        assert alert["alert_to_id"] == expected
+        assert (alert["is_fallback_queue"] == "true") == (not alert["manager_id"])
+    for task in files["due_next_tasks"]:
+        assert task["assignee_id"] == (task["owner_id"] or "triage_q")
+    with duckdb.connect(str(built_warehouse), read_only=True) as connection:
+        users = {
+            user_id: (team, role, active)
+            for user_id, team, role, active in connection.execute(
+                "select user_id, team, role, is_active from int_users_enriched"
+            ).fetchall()
+        }
+    for move in files["reassignments"]:
+        if move["is_fallback_queue"] == "true":
+            assert move["to_owner_id"] == "triage_q"
+            continue
+        team, role, active = users[move["to_owner_id"]]
+        assert (team, role, active) == (move["to_team"], move["to_owner_role"], True)
+        assert move["to_owner_id"] != move["from_owner_id"]
+
+
+def test_crm_shapes_match_their_task_imports(built_warehouse: Path, tmp_path: Path) -> None:
+    sf_results = export(built_warehouse, tmp_path / "sf", crm="salesforce")
+    hs_results = export(built_warehouse, tmp_path / "hs", crm="hubspot")
+    salesforce = {result.name: result.path for result in sf_results}
+    hubspot = {result.name: result.path for result in hs_results}
+    task_columns = [
+        "Subject", "ActivityDate", "OwnerId", "WhatId", "Priority", "Status", "Description",
+        "External_Id__c",
+    ]  # fmt: skip
+    hubspot_columns = [
+        "hs_task_subject", "hs_timestamp", "hubspot_owner_id", "hs_task_priority",
+        "hs_task_status", "hs_task_body", "associated_record_id", "external_id",
+    ]  # fmt: skip
+    for name in ("due_next_tasks", "breach_alerts"):
+        rows = read_csv(salesforce[name])
+        assert list(rows[0]) == task_columns
+        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["ActivityDate"]) for row in rows)
+        assert {row["Priority"] for row in rows} <= {"High", "Normal"}
+        assert {row["Status"] for row in rows} == {"Not Started"}
+        rows = read_csv(hubspot[name])
+        assert list(rows[0]) == hubspot_columns
+        assert {row["hs_task_priority"] for row in rows} <= {"HIGH", "MEDIUM"}
+    assert list(read_csv(salesforce["reassignments"])[0]) == [
+        "Id", "OwnerId", "external_id", "is_fallback_queue",
+    ]  # fmt: skip
+    assert list(read_csv(hubspot["reassignments"])[0])[:2] == ["record_id", "hubspot_owner_id"]
+    with pytest.raises(ExportError, match="--crm"):
+        export(built_warehouse, tmp_path / "x", crm="pipedrive")

@@ -116,16 +116,21 @@ def test_queue_holds_every_open_clock_and_unhandled_breach(
 
 
 def test_queue_is_sorted_by_urgency(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """Actionable items first (breaches, at risk, open), then the backlog oldest first."""
     rows = warehouse.execute(
-        "select urgency_rank, queue_section, breached_at, due_at "
+        "select urgency_rank, queue_section, breached_at, due_at, is_actionable "
         "from mart_action_queue order by urgency_rank"
     ).fetchall()
     assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
     keys = [
-        (SECTION_ORDER[section], breached_at if section == "breach" else due_at)
-        for _, section, breached_at, due_at in rows
+        (
+            SECTION_ORDER[section] if actionable else len(SECTION_ORDER) + 1,
+            breached_at if section == "breach" else due_at,
+        )
+        for _, section, breached_at, due_at, actionable in rows
     ]
     assert keys == sorted(keys)
+    assert any(not row[4] for row in rows), "the demo has a backlog"
 
 
 def test_breaches_get_an_action_their_policy_lists(warehouse: duckdb.DuckDBPyConnection) -> None:

@@ -17,7 +17,7 @@ from tests.conftest import cli_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
-    "monthly_review", "sla_matrix", "target_tuning", "due_next", "recycles",
+    "monthly_review", "sla_matrix", "target_tuning", "due_next", "routing", "recycles",
     "journey_explorer", "data_health",
 ]  # fmt: skip
 
@@ -120,6 +120,6 @@ print(json.dumps({{"script": str(app_script()), "data": data.__file__, "titles":
     assert Path(answer["script"]).is_relative_to(installed)
     assert Path(answer["data"]).is_relative_to(installed)
     assert answer["titles"] == [
-        "Monthly review", "SLA matrix", "Target tuning", "Due next & breaches", "Recycles",
-        "Journey explorer", "Data health",
+        "Monthly review", "SLA matrix", "Target tuning", "Due next & breaches", "Routing",
+        "Recycles", "Journey explorer", "Data health",
     ]  # fmt: skip

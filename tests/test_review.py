@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import altair as alt
 import pandas as pd
 import pytest
 
@@ -200,9 +201,15 @@ def test_verdicts_in_words_with_intervals() -> None:
             "met_conversion_rate_upper": [0.3, None],
             "breached_conversion_rate_lower": [0.05, 0.0],
             "breached_conversion_rate_upper": [0.2, 1.0],
+            "conversion_rate_lift": [0.12, None],
+            "p_value": [0.2, None],
         }
     )
     shown = review.verdicts(effectiveness)
+    assert shown["in_words"].tolist() == [
+        "Met visits converted 12 points more often than breached ones; this could well be chance.",
+        "Too few mature visits to compare.",
+    ]
     assert shown["verdict"].tolist() == ["No measurable effect", "something_new"]
     assert shown["met_interval"].tolist() == ["12.0% – 30.0%", "— – —"]
     assert shown["breached_interval"].tolist() == ["5.0% – 20.0%", "0.0% – 100.0%"]
@@ -213,3 +220,131 @@ def test_review_title_names_month_as_of_and_filters() -> None:
     assert title == (
         "journey-sla monthly review, Jun 2026 (as of 2026-07-02 10:30 UTC). Filters: all segments"
     )
+
+
+def test_review_charts_with_dates_in_their_data_render() -> None:
+    """Issue 12: the review's frames carry `month` as a datetime.date; the download must still
+    render (it raised "unsupported type date" in vl-convert and json alike)."""
+    import json
+
+    from journey_sla.app_logic import review_download
+
+    frame = pd.DataFrame(
+        {"month": [date(2026, 5, 1)], "at": [pd.Timestamp("2026-05-01 10:00")], "n": [3]}
+    )
+    chart = alt.Chart(frame).mark_point().encode(x="n:Q")
+    spec = json.loads(review_download.json_spec(chart))
+    (rows,) = spec["datasets"].values()
+    assert rows[0]["month"] == "2026-05-01"
+    assert rows[0]["at"].startswith("2026-05-01T10:00:00")
+    files = review_download.chart_files("scatter", chart)
+    if review_download.can_render_images():
+        assert files["scatter.svg"].startswith(b"<svg")
+        assert files["scatter.png"].startswith(b"\x89PNG")
+    assert b"2026-05-01" in review_download.chart_html(review_download.json_spec(chart)).encode()
+
+
+def test_goal_status_red_amber_green() -> None:
+    """Issue 12: a goal per policy (seed attainment_goal_pct) gives each matrix row a status:
+    green at or above the goal, amber less than 5 points below, red from 5 points below."""
+    from journey_sla.app_logic import stats
+
+    assert stats.goal_status(0.90, 0.90) == "green"
+    assert stats.goal_status(0.95, 0.90) == "green"
+    assert stats.goal_status(0.8501, 0.90) == "amber"
+    assert stats.goal_status(0.85, 0.90) == "red"
+    assert stats.goal_status(0.50, 0.90) == "red"
+    assert stats.goal_status(None, 0.90) is None
+    assert stats.goal_status(0.5, float("nan")) is None
+
+
+def test_short_policy_labels_and_statistics_in_plain_words() -> None:
+    from journey_sla.app_logic import wording
+
+    assert wording.short_label("High-intent inquiry: a human touch within 30 minutes") == (
+        "High-intent inquiry"
+    )
+    assert wording.short_label("Work every MQL within 1 business day: outreach") == (
+        "Work every MQL within 1 bus…"
+    )
+    assert wording.short_label(None, "p_id") == "p_id"
+    assert wording.lift_words(0.12, 0.001) == (
+        "Met visits converted 12 points more often than breached ones; this is unlikely to "
+        "be chance."
+    )
+    assert wording.lift_words(-0.034, 0.2) == (
+        "Met visits converted 3 points less often than breached ones; this could well be chance."
+    )
+    assert wording.lift_words(0.004, 0.9).startswith("Met and breached visits converted about")
+    assert wording.lift_words(0.1, 0.05).endswith("could well be chance.")  # alpha is strict
+    assert wording.lift_words(None, None) == "Too few mature visits to compare."
+
+
+def test_many_teams_become_top_n_and_others() -> None:
+    teams = review.with_rates(
+        pd.DataFrame(
+            {
+                "team": [f"t{i}" for i in range(10)],
+                "clocks": [100, 90, 80, 70, 60, 50, 40, 30, 5, 3],
+                "met_clocks": [50] * 8 + [2, 1],
+                "breached_clocks": [10] * 8 + [2, 1],
+                "converted": [5] * 8 + [1, 2],
+                "conversion_base": [10] * 8 + [4, 4],
+                "immature": [0] * 10,
+            }
+        )
+    )
+    shown = review.top_teams(teams)
+    assert shown["team"].tolist()[:8] == [f"t{i}" for i in range(8)]
+    others = shown.iloc[8]
+    # t8 + t9: 3 met of 6 resolved, 3 converted of 8 mature, 8 clocks.
+    assert others["team"] == "others (2 teams)"
+    assert (others["clocks"], others["attainment"], others["conversion_rate"]) == (8, 0.5, 0.375)
+    assert review.top_teams(teams.head(8)).equals(teams.head(8))
+
+
+def test_a_stage_keeps_its_colour() -> None:
+    from journey_sla.app_logic import charts
+
+    points = review.with_rates(
+        pd.DataFrame(
+            {"label": ["A"], "stage": ["sal"], "clocks": [4], "met_clocks": [2],
+             "breached_clocks": [1], "converted": [1], "conversion_base": [2], "immature": [0]}
+        )
+    )  # fmt: skip
+    spec = charts.attainment_vs_conversion(points, "label", "Policy", "stage").to_dict()
+    scale = spec["layer"][2]["encoding"]["color"]["scale"]
+    assert scale["domain"][:3] == ["inquiry", "mql", "sal"]
+    assert scale["range"][2] == "#2ca02c"  # sal is green in every month
+    assert spec["layer"][3]["mark"]["type"] == "text"  # the short label beside each point
+
+
+def test_journey_explorer_opens_on_the_whole_journey_with_years() -> None:
+    from journey_sla.app_logic import charts
+
+    visits = pd.DataFrame(
+        {
+            "stage": ["inquiry", "mql"], "funnel_order": [1, 2],
+            "entered_at": pd.to_datetime(["2024-01-10", "2024-02-01"]),
+            "exited_at": pd.to_datetime(["2024-02-01", None]),
+            "shown_until_at": pd.to_datetime(["2024-02-01", "2026-06-30"]),
+            "exit_kind": ["progressed", None], "owner_id": ["u1", "u1"],
+            "business_minutes_in_stage": [100.0, None],
+        }
+    )  # fmt: skip
+    empty_activities = pd.DataFrame(
+        columns=["activity_id", "activity_type", "direction", "outcome", "owner_id",
+                 "is_human_touch", "occurred_at"]
+    ).astype({"occurred_at": "datetime64[ns]"})  # fmt: skip
+    empty_clocks = pd.DataFrame(
+        columns=["policy_id", "commitment", "stage", "sla_type", "status", "is_at_risk",
+                 "owner_id", "owner_name", "started_at", "due_at", "stopped_at", "breached_at",
+                 "elapsed_business_minutes", "failure_action", "is_handled", "clock_id"]
+    ).astype({"due_at": "datetime64[ns]", "stopped_at": "datetime64[ns]",
+              "started_at": "datetime64[ns]", "breached_at": "datetime64[ns]"})  # fmt: skip
+    spec = charts.journey_timeline(visits, empty_activities, empty_clocks).to_dict()
+    x = spec["layer"][1]["encoding"]["x"]
+    # From the first entry to as_of (the current mql visit runs to 2026-06-30), 3 % margin.
+    low, high = (pd.Timestamp(value) for value in x["scale"]["domain"])
+    assert low < pd.Timestamp("2024-01-10") and high > pd.Timestamp("2026-06-30")
+    assert "%Y" in x["axis"]["format"]

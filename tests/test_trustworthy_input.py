@@ -302,6 +302,28 @@ def test_review_zip_tables_are_spreadsheet_safe():
         assert archive.read("teams.csv").decode().splitlines()[1] == "'=1+1"
 
 
+def test_spreadsheet_safe_frame_with_dates_and_mixed_objects():
+    """Issue 12: the review's tables carry `month` as datetime.date (an object column); the
+    download raised on `.str` before a single file was written."""
+    from datetime import date
+
+    import pandas as pd
+
+    from journey_sla.spreadsheet import spreadsheet_safe_frame
+
+    frame = pd.DataFrame(
+        {
+            "month": [date(2026, 5, 1), date(2026, 6, 1)],
+            "mixed": ["-x", 3],
+            "team": pd.Series(["+a", "b"], dtype="string"),
+        }
+    )
+    safe = spreadsheet_safe_frame(frame)
+    assert safe["month"].tolist() == [date(2026, 5, 1), date(2026, 6, 1)]
+    assert safe["mixed"].tolist() == ["'-x", 3]
+    assert safe["team"].tolist() == ["'+a", "b"]
+
+
 def test_the_queue_download_uses_the_helper():
     page = Path(__file__).resolve().parent.parent / "app" / "app_pages" / "due_next.py"
     assert "spreadsheet_safe_frame(data.queue_all(" in page.read_text()

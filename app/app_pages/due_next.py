@@ -13,8 +13,14 @@ PAGE_SIZE = 100
 info = ui.require_warehouse()
 filters = sidebar.current()
 as_of = pd.Timestamp(info["as_of"])
+window = data.queue_window_days()
 
 st.title("Due next & breaches")
+st.caption(
+    f"What to act on now: open and at-risk clocks, and breaches of the last {window} days "
+    "whose journey is still in the breached stage. Older breaches and breaches of journeys "
+    "that moved on, closed or recycled are counted below and in the monthly review."
+)
 ui.filter_caption(
     filters,
     f"the queue is as of {as_of:%Y-%m-%d %H:%M} UTC, so the date range does not apply",
@@ -25,6 +31,8 @@ owner_list = owner_list[owner_list["group_kind"] == "owner"]
 owner_names = dict(zip(owner_list["group_name"], owner_list["owner_name"], strict=True))
 policy_options = data.queue_policies()
 
+ui.link_notice("owner", list(owner_names), "owner", "the queue without that owner filter")
+ui.link_notice("policy", policy_options, "policy", "the queue without that policy filter")
 columns = st.columns([2, 2, 2, 1])
 owners = columns[0].multiselect(
     "Owner",
@@ -64,9 +72,25 @@ counts = dict(
 total = int(sum(counts.values()))
 tiles = st.columns(4)
 tiles[0].metric("In the queue", f"{total:,}")
-tiles[1].metric("Breached, not handled", f"{int(counts.get('breach', 0)):,}")
+tiles[1].metric(
+    "Breached, not handled",
+    f"{int(counts.get('breach', 0)):,}",
+    help=f"Breaches of the last {window} days nobody has escalated or reassigned yet, whose "
+    "journey is still in the breached stage.",
+)
 tiles[2].metric("At risk", f"{int(counts.get('at_risk', 0)):,}")
 tiles[3].metric("Open", f"{int(counts.get('open', 0)):,}")
+
+backlog = data.queue_backlog(filters, choices)
+backlog_text = wording.backlog_words(
+    dict(zip(backlog["backlog_reason"], backlog["items"], strict=True)), window
+)
+if backlog_text:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(backlog_text + " They count in the monthly review's breach rate.")
+        st.page_link(
+            "app_pages/monthly_review.py", label="Monthly review", icon=":material/insights:"
+        )
 
 if total == 0:
     st.success("Nothing due under these filters.")
@@ -80,8 +104,8 @@ offset = (int(page_number) - 1) * PAGE_SIZE
 queue = data.queue_page(filters, choices, PAGE_SIZE, offset)
 heading.caption(
     f"Items {offset + 1:,}–{offset + len(queue):,} of {total:,}, most urgent first: unhandled "
-    "breaches (oldest first), then at-risk and open clocks by the nearest due time. Time left "
-    "is in the business hours of the journey's calendar."
+    "breaches (oldest first), then at-risk and open clocks by the nearest due time. Business "
+    "time left is in the open hours of the journey's calendar (a day = 8 business hours)."
 )
 
 shown = queue.assign(

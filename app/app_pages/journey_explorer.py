@@ -86,7 +86,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_order=[
-        "policy_id", "commitment", "status", "is_at_risk", "owner_id", "started_at", "due_at",
+        "commitment", "status", "is_at_risk", "owner_name", "started_at", "due_at",
         "stopped_at", "breached_at", "elapsed_business_minutes", "failure_action", "is_handled",
     ],
     column_config={
@@ -94,7 +94,7 @@ st.dataframe(
         "commitment": st.column_config.TextColumn("Commitment", width="large"),
         "status": "Status",
         "is_at_risk": "At risk",
-        "owner_id": "Owner",
+        "owner_name": "Owner",
         "started_at": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm"),
         "due_at": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
         "stopped_at": st.column_config.DatetimeColumn("Stopped", format="YYYY-MM-DD HH:mm"),

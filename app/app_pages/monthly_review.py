@@ -15,8 +15,10 @@ import streamlit as st
 from journey_sla.app_logic import (
     charts,
     data,
+    drilldown,
     review,
     review_download,
+    review_pack,
     sidebar,
     stats,
     ui,
@@ -29,6 +31,7 @@ def month_picker(months: list[date], as_of: pd.Timestamp) -> date:
     last_complete = stats.last_complete_month(as_of.to_pydatetime())
     options = review.month_options(months)
     default = wording.month_label(review.default_month(months, last_complete))
+    ui.link_notice("month", list(options), "month", default)
     picked = st.selectbox(
         "Month",
         list(options),
@@ -152,7 +155,8 @@ def effectiveness_section(effectiveness: pd.DataFrame) -> None:
             ["met_conversion_rate", "breached_conversion_rate", "conversion_rate_lift"],
         )[
             [
-                "policy_id", "verdict", "verdict_reason", "met_visits", "met_conversion_rate",
+                "description", "verdict", "in_words", "verdict_reason", "met_visits",
+                "met_conversion_rate",
                 "met_interval", "breached_visits", "breached_conversion_rate",
                 "breached_interval", "conversion_rate_lift", "p_value", "immature_visits",
                 "median_days_to_progress_difference",
@@ -161,8 +165,9 @@ def effectiveness_section(effectiveness: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "policy_id": "Policy",
+            "description": st.column_config.TextColumn("Policy", width="medium"),
             "verdict": "Verdict",
+            "in_words": st.column_config.TextColumn("In plain words", width="large"),
             "verdict_reason": st.column_config.TextColumn("Why", width="large"),
             "met_visits": st.column_config.NumberColumn("Met visits", format="localized"),
             "met_conversion_rate": st.column_config.NumberColumn(
@@ -192,6 +197,45 @@ def effectiveness_section(effectiveness: pd.DataFrame) -> None:
     )
 
 
+def leaderboard_section(board: pd.DataFrame, month: date) -> None:
+    st.subheader("Owner leaderboard")
+    if board.empty:
+        st.info(f"No owner has met or breached clocks started in {wording.month_label(month)}.")
+        return
+    st.dataframe(
+        ui.as_percent(board, ["attainment", "breaches_handled_share"])[
+            ["owner_name", "manager_name", "owner_team", "attainment", "resolved_clocks",
+             "clocks", "median_response_business_minutes", "breached_clocks",
+             "breaches_handled", "breaches_handled_share"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "owner_name": "Owner",
+            "manager_name": "Manager",
+            "owner_team": "Team",
+            "attainment": st.column_config.NumberColumn("Attainment", format=ui.PERCENT),
+            "resolved_clocks": st.column_config.NumberColumn("Met + breached", format="localized"),
+            "clocks": st.column_config.NumberColumn("Clocks started", format="localized"),
+            "median_response_business_minutes": st.column_config.NumberColumn(
+                "Median response (business min)", format="%.0f"
+            ),
+            "breached_clocks": st.column_config.NumberColumn("Breaches", format="localized"),
+            "breaches_handled": st.column_config.NumberColumn(
+                "Breaches handled", format="localized"
+            ),
+            "breaches_handled_share": st.column_config.NumberColumn(
+                "Handled share", format=ui.PERCENT
+            ),
+        },
+    )  # fmt: skip
+    st.caption(
+        f"Clocks started in {wording.month_label(month)}, by the owner the clock is on. "
+        "Median response: business minutes to stop over stopped first-touch, follow-up, "
+        "handoff and risk-signal clocks. Handled: escalated or reassigned after the breach."
+    )
+
+
 def download_section(
     title: str, month: date, tables: dict[str, pd.DataFrame], charts_by_name: dict
 ) -> None:
@@ -205,6 +249,17 @@ def download_section(
         help="A zip of this page's tables (CSV) and charts ("
         + ("SVG and PNG" if review_download.can_render_images() else "Vega-Lite HTML")
         + ").",
+    )
+    st.download_button(
+        "Download review pack",
+        data=lambda: review_pack.to_html(review_pack.build(filters, month)),
+        file_name=f"journey-sla-review-pack-{month:%Y-%m}.html",
+        mime="text/html",
+        icon=":material/description:",
+        on_click="ignore",
+        help="The monthly review for the meeting as one self-contained HTML page (tiles, "
+        "charts, verdicts, revise candidates, routing compliance, top breaches, caveats); "
+        "`journey-sla report` writes the same page or a PDF.",
     )
 
 
@@ -240,6 +295,23 @@ velocity_chart = velocity_section(stages, month)
 effectiveness = data.effectiveness()
 effectiveness_section(effectiveness)
 
+board = drilldown.leaderboard(data.owner_leaderboard(filters, [month]))
+leaderboard_section(board, month)
+drill_rows = (
+    [("policy", row.policy_id, row.description)
+     for row in points["policy"].itertuples() if "description" in points["policy"]]
+    + [("team", team, None) for team in points["team"].get("team", [])]
+    + [("owner", row.owner_id, row.owner_name) for row in board.itertuples()]
+)  # fmt: skip
+ui.clocks_behind(
+    filters,
+    drilldown.options(drill_rows),
+    [month],
+    info.get("crm_record_url"),
+    key="drill",
+    what=f"a figure (clocks started in {wording.month_label(month)})",
+)
+
 # The met-vs-breached chart is in the download only: the verdict table carries the same
 # intervals, and every chart drawn costs the page ~0.2-0.3 s at 1M journeys (BENCHMARKS.md).
 download_charts = {
@@ -260,6 +332,7 @@ download_section(
         "trend": trend,
         "velocity_by_stage": stages,
         "sla_effectiveness": effectiveness,
+        "owner_leaderboard": board,
     },
     {name: chart for name, chart in download_charts.items() if chart is not None},
 )

@@ -74,7 +74,10 @@ def shares(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 team_shares = shares(by_team, "owner_team")
-owner_shares = shares(owners, "owner_id")
+names = data.owner_names()
+owner_shares = shares(
+    owners.assign(owner=owners["owner_id"].map(lambda owner: names.get(owner, owner))), "owner"
+).drop(columns="owner_id")
 minimum = st.slider(
     "Owners with at least this many recycles",
     min_value=1,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import data, sidebar, ui, wording
+from journey_sla.app_logic import data, drilldown, sidebar, stats, ui, wording
 
-ui.require_warehouse()
+info = ui.require_warehouse()
 filters = sidebar.current()
 
 st.title("SLA matrix")
@@ -44,6 +44,10 @@ matrix = matrix.assign(
     failure_handling=matrix["failure_action"].map(wording.failure_in_words),
     kpi_value=matrix.apply(kpi_words, axis=1),
     active=matrix["is_active"].map({True: "yes", False: "no"}),
+    goal_status=[
+        stats.GOAL_STATUS_WORDS.get(stats.goal_status(attainment, goal), "—")
+        for attainment, goal in zip(matrix["attainment"], matrix["attainment_goal"], strict=True)
+    ],
 )
 
 resolved = attainment["met_clocks"].sum() + attainment["breached_clocks"].sum()
@@ -64,11 +68,11 @@ right.metric(
 )
 
 st.dataframe(
-    ui.as_percent(matrix, ["attainment", "breach_rate"])[
+    ui.as_percent(matrix, ["attainment", "attainment_goal", "breach_rate"])[
         [
             "stage_words", "policy_id", "commitment", "owner", "failure_handling", "kpi",
-            "attainment", "breach_rate", "clocks", "open_clocks", "kpi_value", "description",
-            "active",
+            "goal_status", "attainment", "attainment_goal", "breach_rate", "clocks",
+            "open_clocks", "kpi_value", "description", "active",
         ]
     ],
     hide_index=True,
@@ -84,6 +88,8 @@ st.dataframe(
         "attainment": st.column_config.ProgressColumn(
             "Attainment", format=ui.PERCENT, min_value=0.0, max_value=100.0
         ),
+        "goal_status": "Status",
+        "attainment_goal": st.column_config.NumberColumn("Goal", format=ui.PERCENT),
         "breach_rate": st.column_config.NumberColumn("Breach rate", format=ui.PERCENT),
         "clocks": st.column_config.NumberColumn("Clocks", format="localized"),
         "open_clocks": st.column_config.NumberColumn("Open now", format="localized"),
@@ -93,7 +99,20 @@ st.dataframe(
     },
 )  # fmt: skip
 st.caption(
-    "Rendered from seeds/sla_policies.csv. Attainment = met ÷ (met + breached); breach rate = "
+    "Rendered from seeds/sla_policies.csv. Attainment = met ÷ (met + breached); status: green "
+    "at or above the policy's goal (attainment_goal_pct), amber less than 5 points below, "
+    "red further below. Breach rate = "
     "breached ÷ all clocks started. KPI values come from mart_stage_kpis: the latest month in "
     "the date range with a value (conversion KPIs need mature visits, so they lag)."
+)
+
+ui.clocks_behind(
+    filters,
+    drilldown.options(
+        [("policy", row.policy_id, row.description) for row in policies.itertuples()]
+    ),
+    [],
+    info.get("crm_record_url"),
+    key="drill",
+    what="a policy (clocks started in the date range)",
 )

@@ -18,6 +18,10 @@ if policies.empty:
     st.info("No tunable policy has clocks yet (stall and before-term policies are not tunable).")
     st.stop()
 descriptions = dict(zip(policies["policy_id"], policies["description"], strict=True))
+ui.link_notice(
+    "policy", policies["policy_id"].tolist(), "policy",
+    descriptions.get(policies["policy_id"].iloc[0]) or policies["policy_id"].iloc[0],
+)  # fmt: skip
 policy_id = st.selectbox(
     "Policy", policies["policy_id"].tolist(), key="policy", bind="query-params"
 )

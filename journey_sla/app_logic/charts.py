@@ -18,6 +18,14 @@ STATUS_COLORS = alt.Scale(
     domain=["met", "open", "cancelled", "breached"], range=[GREEN, BLUE, GREY, RED]
 )
 SHARE_AXIS = alt.Axis(format="%")
+# A stage keeps its colour on every chart and in every month: a fixed domain in funnel order.
+STAGE_ORDER = ["inquiry", "mql", "sal", "sql", "opportunity", "closed_won", "onboarding",
+               "adoption", "renewal", "any stage"]  # fmt: skip
+STAGE_COLORS = alt.Scale(
+    domain=STAGE_ORDER,
+    range=["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+           "#bcbd22", "#7f7f7f", "#393b79"],
+)  # fmt: skip
 
 
 def rejects_bar(rejects: pd.DataFrame) -> alt.Chart:
@@ -83,6 +91,7 @@ def attainment_vs_conversion(
     color = alt.Color(
         f"{color_field}:N",
         title=name_title if color_field == name_field else color_field.replace("_", " ").title(),
+        scale=STAGE_COLORS if color_field == "stage" else alt.Undefined,
     )
     conversion_whisker = base.mark_rule().encode(
         x=x,
@@ -110,7 +119,10 @@ def attainment_vs_conversion(
         )
         .add_params(pick)
     )
-    return alt.layer(conversion_whisker, attainment_whisker, dots).properties(height=360)
+    labels = base.mark_text(align="left", dx=9, fontSize=10).encode(
+        x=x, y=y, text=alt.Text(f"{name_field}:N"), opacity=opacity
+    )
+    return alt.layer(conversion_whisker, attainment_whisker, dots, labels).properties(height=360)
 
 
 def monthly_trend(trend: pd.DataFrame, selected_month: pd.Timestamp | None = None) -> alt.Chart:
@@ -422,18 +434,23 @@ def journey_timeline(
     lanes = visits.sort_values("funnel_order")["stage"].drop_duplicates().tolist()
     lanes.append("activities")
     y = alt.Y("lane:N", title=None, sort=lanes)
-    # A current visit runs to as_of and would squeeze everything else into a corner: the
-    # view ends shortly after the last thing that happened (drag or scroll to see more).
+    # The view opens on the whole journey, from its first entry to as_of (a current visit
+    # runs to as_of), with dates and years on the axis; drag or scroll to zoom in.
     moments = pd.concat(
         [
-            visits["entered_at"], visits["exited_at"], activities["occurred_at"],
-            clocks["due_at"], clocks["stopped_at"],
+            visits["entered_at"], visits["exited_at"], visits.get("shown_until_at"),
+            activities["occurred_at"], clocks["due_at"], clocks["stopped_at"],
         ]
     ).dropna()  # fmt: skip
     start, end = moments.min(), moments.max()
-    margin = max((end - start) * 0.05, pd.Timedelta(hours=6))
+    margin = max((end - start) * 0.03, pd.Timedelta(hours=6))
     domain = [(start - margin).isoformat(), (end + margin).isoformat()]
-    time_axis = alt.X("start:T", title="Time (UTC)", scale=alt.Scale(domain=domain))
+    time_axis = alt.X(
+        "start:T",
+        title="Time (UTC)",
+        scale=alt.Scale(domain=domain),
+        axis=alt.Axis(format="%d %b %Y", labelOverlap=True),
+    )
     zoom = alt.selection_interval(name="zoom_time", bind="scales", encodings=["x"])
     bars = (
         alt.Chart(
@@ -497,3 +514,61 @@ def journey_timeline(
         .encode(x=time_axis, y=y, tooltip=clock_tooltip)
     )
     return alt.layer(rules, bars.add_params(zoom), ticks, dots).properties(height=alt.Step(30))
+
+
+def owner_load(load: pd.DataFrame) -> alt.LayerChart:
+    """Open visits per owner (bars, red when over capacity) against their role's capacity
+    (black ticks). Columns: owner_name, owner_team, owner_role, open_visits,
+    max_open_visits, load_ratio, is_over_capacity."""
+    order = load.sort_values(["load_ratio", "open_visits"], ascending=False)["owner_name"]
+    tooltip = [
+        alt.Tooltip("owner_name:N", title="Owner"),
+        alt.Tooltip("owner_team:N", title="Team"),
+        alt.Tooltip("manager_name:N", title="Manager"),
+        alt.Tooltip("open_visits:Q", title="Open visits", format=","),
+        alt.Tooltip("max_open_visits:Q", title="Capacity", format=","),
+        alt.Tooltip("load_ratio:Q", title="Load", format=".0%"),
+    ]
+    y = alt.Y("owner_name:N", title="Owner", sort=order.tolist())
+    bars = (
+        alt.Chart(load)
+        .mark_bar()
+        .encode(
+            x=alt.X("open_visits:Q", title="Open funnel visits at as_of"),
+            y=y,
+            color=alt.when(alt.datum.is_over_capacity)
+            .then(alt.value(RED))
+            .otherwise(alt.value(BLUE)),
+            tooltip=tooltip,
+        )
+    )
+    ticks = (
+        alt.Chart(load)
+        .mark_tick(color="black", thickness=2)
+        .encode(x=alt.X("max_open_visits:Q"), y=y, tooltip=tooltip)
+    )
+    return alt.layer(bars, ticks).properties(height=alt.Step(18))
+
+
+def routing_compliance_trend(monthly: pd.DataFrame) -> alt.Chart:
+    """Rule compliance per team over the months (mart_routing_monthly rows)."""
+    return (
+        alt.Chart(monthly)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month_start:T", title="Month", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("compliance_rate:Q", title="Rule compliance", axis=SHARE_AXIS),
+            color=alt.Color("team:N", title="Expected team"),
+            tooltip=[
+                alt.Tooltip("month_start:T", title="Month", format="%B %Y"),
+                alt.Tooltip("team:N", title="Team"),
+                alt.Tooltip("compliance_rate:Q", title="Compliance", format=".1%"),
+                alt.Tooltip("assignments:Q", title="Assignments", format=","),
+                alt.Tooltip(
+                    "round_robin_without_context_share:Q",
+                    title="Round robin without context",
+                    format=".1%",
+                ),
+            ],
+        )
+    )

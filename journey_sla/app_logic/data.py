@@ -28,7 +28,8 @@ def build_info() -> pd.Series:
     """as_of of the build, the last load, the first month with data, the conversion window."""
     return query(
         f"""
-        select as_of, as_of_source, last_loaded_at, first_month_date, conversion_window_days
+        select as_of, as_of_source, last_loaded_at, first_month_date, conversion_window_days,
+            crm_record_url
         from {RELATIONS.build}
         """
     ).iloc[0]
@@ -223,6 +224,7 @@ def effectiveness() -> pd.DataFrame:
         f"""
         select
             effectiveness.policy_id,
+            coalesce(policies.description, effectiveness.policy_id) as description,
             effectiveness.stage,
             effectiveness.sla_type,
             effectiveness.kpi,
@@ -246,6 +248,8 @@ def effectiveness() -> pd.DataFrame:
             effectiveness.median_days_to_progress_difference
         from {RELATIONS.sla_effectiveness} as effectiveness
         left join {RELATIONS.stages} as stages on stages.stage = effectiveness.stage
+        left join {RELATIONS.policies} as policies
+            on policies.policy_id = effectiveness.policy_id
         order by coalesce(stages.funnel_order, 99), effectiveness.policy_id
         """
     )
@@ -311,9 +315,13 @@ class QueueChoices:
     at_risk_only: bool = False
 
 
-def _queue_where(filters: Filters, choices: QueueChoices) -> tuple[str, list]:
+def _queue_where(
+    filters: Filters, choices: QueueChoices, actionable: bool = True
+) -> tuple[str, list]:
+    """The queue lists actionable items only (mart_action_queue.is_actionable); the backlog
+    (actionable=False) is only counted (queue_backlog)."""
     where, params = predicates(filters, team="queue.owner_team", journey="queue.journey_id")
-    clauses = [where]
+    clauses = [where, "queue.is_actionable" if actionable else "not queue.is_actionable"]
     if choices.owners:
         clauses.append("list_contains(?::varchar[], coalesce(queue.owner_id, '(no owner)'))")
         params.append(list(choices.owners))
@@ -400,6 +408,30 @@ def queue_all(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
     )
 
 
+def queue_backlog(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
+    """Unhandled breaches that are not actionable, per backlog_reason, under the sidebar
+    filters and the page's owner and policy choices (status choices do not apply)."""
+    backlog_choices = QueueChoices(owners=choices.owners, policies=choices.policies)
+    where, params = _queue_where(filters, backlog_choices, actionable=False)
+    return query(
+        f"""
+        select queue.backlog_reason, count(*) as items
+        from {RELATIONS.action_queue} as queue
+        where {where}
+        group by 1
+        order by 1
+        """,
+        params,
+    )
+
+
+def queue_window_days() -> int:
+    """The actionable window of breaches this build used (var action_queue_breach_window_days)."""
+    frame = query(f"select max(actionable_window_days) as days from {RELATIONS.action_queue}")
+    days = frame["days"].iloc[0] if not frame.empty else None
+    return 14 if days is None or pd.isna(days) else int(days)
+
+
 def queue_policies() -> list[str]:
     return (
         query(f"select distinct policy_id from {RELATIONS.action_queue} order by policy_id")[
@@ -411,6 +443,15 @@ def queue_policies() -> list[str]:
 
 
 # --- recycles --------------------------------------------------------------------------------
+
+
+def owner_names() -> dict[str, str]:
+    """owner_id → "Full Name" for every owner (pages show names, not ids)."""
+    owners = query(f"select owner_id, full_name from {RELATIONS.owners}")
+    return {
+        owner: name if isinstance(name, str) and name else owner
+        for owner, name in zip(owners["owner_id"], owners["full_name"], strict=True)
+    }
 
 
 def owner_teams() -> pd.DataFrame:
@@ -646,6 +687,7 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
             clocks.status,
             clocks.is_at_risk,
             clocks.owner_id,
+            coalesce(owners.full_name, clocks.owner_id) as owner_name,
             clocks.started_at,
             clocks.due_at,
             clocks.stopped_at,
@@ -657,6 +699,7 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
         from {RELATIONS.sla_clocks} as clocks
         left join {RELATIONS.policies} as policies on policies.policy_id = clocks.policy_id
         left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
+        left join {RELATIONS.owners} as owners on owners.owner_id = clocks.owner_id
         where clocks.journey_id = ?
         order by clocks.started_at, clocks.policy_id
         """,
@@ -728,4 +771,252 @@ def data_quality() -> pd.DataFrame:
         from {RELATIONS.data_quality}
         order by is_passing, check_order, finding_count desc, table_name, detail
         """
+    )
+
+
+# --- routing ---------------------------------------------------------------------------------
+
+# What the routing tables group by: a fixed column expression per choice (never input).
+ROUTING_GROUPS = {
+    "team": "coalesce(routing.expected_team, 'no_team')",
+    "rule": "coalesce(routing.rule_id, '(no rule)')",
+    "all": "'all'",
+}
+
+
+def _routing_where(filters: Filters) -> tuple[str, list]:
+    return predicates(
+        filters,
+        segment="coalesce(routing.segment, 'unknown')",
+        territory="coalesce(routing.territory, 'unknown')",
+        team="routing.expected_team",
+        moment="routing.assigned_at",
+    )
+
+
+def routing_by(filters: Filters, group: str) -> pd.DataFrame:
+    """Assignments per expected team or per rule under the sidebar filters: counts by
+    outcome, round robin, and the median time to assign (minutes)."""
+    column = ROUTING_GROUPS[group]
+    where, params = _routing_where(filters)
+    return query(
+        f"""
+        select
+            {column} as group_name,
+            count(*) as assignments,
+            count(*) filter (where routing.routing_outcome = 'matched') as matched,
+            count(*) filter (where routing.routing_outcome = 'mismatched') as mismatched,
+            count(*) filter (where routing.routing_outcome not in ('matched', 'mismatched'))
+                as not_judged,
+            count(*) filter (where routing.is_round_robin
+                and routing.routing_outcome in ('matched', 'mismatched')) as round_robin_judged,
+            count(*) filter (where routing.is_round_robin_without_context)
+                as round_robin_without_context,
+            count(routing.minutes_to_assign) as timed_assignments,
+            median(routing.minutes_to_assign) as median_minutes_to_assign
+        from {RELATIONS.routing} as routing
+        where {where}
+        group by 1
+        order by assignments desc, group_name
+        """,
+        params,
+    )
+
+
+def routing_monthly(filters: Filters) -> pd.DataFrame:
+    """mart_routing_monthly under the team and date filters (it has no segment/territory)."""
+    where, params = predicates(filters, team="monthly.team", month="monthly.month_start")
+    return query(
+        f"""
+        select monthly.*
+        from {RELATIONS.routing_monthly} as monthly
+        where {where} and monthly.team <> 'no_team'
+        order by monthly.month_start, monthly.team
+        """,
+        params,
+    )
+
+
+def owner_load(filters: Filters) -> pd.DataFrame:
+    """Open funnel visits per owner at as_of against their role's capacity (team filter)."""
+    where, params = predicates(filters, team="load.owner_team")
+    return query(
+        f"""
+        select load.*
+        from {RELATIONS.owner_load} as load
+        where {where}
+        order by load.load_ratio desc nulls last, load.open_visits desc, load.owner_id
+        """,
+        params,
+    )
+
+
+def reassignments_after_breaches(filters: Filters) -> pd.DataFrame:
+    """Per owner team: breaches, how many were reassigned or escalated afterwards, and the
+    median minutes from breach to reassignment (breaches in the date range)."""
+    where, params = predicates(
+        filters, team="breaches.owner_team", journey="breaches.journey_id",
+        moment="breaches.breached_at",
+    )  # fmt: skip
+    return query(
+        f"""
+        select
+            breaches.owner_team,
+            count(*) as breaches,
+            count(*) filter (where breaches.is_reassigned) as reassigned,
+            count(*) filter (where breaches.is_escalated) as escalated,
+            count(*) filter (where not breaches.is_handled) as unhandled,
+            median(breaches.minutes_to_reassign) as median_minutes_to_reassign
+        from {RELATIONS.sla_breaches} as breaches
+        where {where}
+        group by 1
+        order by breaches desc, 1
+        """,
+        params,
+    )
+
+
+def routing_audit(
+    filters: Filters, journey_prefix: str, limit: int, offset: int
+) -> tuple[int, pd.DataFrame]:
+    """The routing audit trail: which rule (and which team) each assignment was judged by,
+    newest first, with owner names; optionally only journeys whose id starts with the
+    prefix. Returns (total rows, one page)."""
+    where, params = _routing_where(filters)
+    if journey_prefix:
+        where += " and starts_with(routing.journey_id, ?)"
+        params = [*params, journey_prefix]
+    total = query(
+        f"select count(*) as n from {RELATIONS.routing} as routing where {where}", params
+    )["n"].iloc[0]
+    page = query(
+        f"""
+        select
+            routing.assigned_at,
+            routing.journey_id,
+            routing.stage_at_assignment,
+            coalesce(owners.full_name, routing.owner_id) as owner_name,
+            routing.owner_id,
+            routing.owner_team,
+            routing.method,
+            routing.rule_id,
+            routing.expected_team,
+            routing.routing_outcome,
+            routing.minutes_to_assign,
+            routing.segment,
+            routing.territory,
+            routing.intent_level,
+            routing.product_line,
+            routing.assignment_id
+        from {RELATIONS.routing} as routing
+        left join {RELATIONS.owners} as owners on owners.owner_id = routing.owner_id
+        where {where}
+        order by routing.assigned_at desc, routing.assignment_id desc
+        limit ? offset ?
+        """,
+        [*params, int(limit), int(offset)],
+    )
+    return int(total), page
+
+
+# --- drill-down and owner leaderboard --------------------------------------------------------
+
+# Which clocks a figure is made of: a fixed column per kind of figure (never input).
+DRILL_COLUMNS = {
+    "policy": "clocks.policy_id",
+    "team": "coalesce(owners.owner_team, 'unassigned')",
+    "owner": "coalesce(clocks.owner_id, '(no owner)')",
+}
+
+
+def _drill_where(filters: Filters, months: Sequence[date]) -> tuple[str, list]:
+    where, params = predicates(
+        filters, team="coalesce(owners.owner_team, 'unassigned')", journey="clocks.journey_id",
+        moment="clocks.started_at",
+    )  # fmt: skip
+    if months:
+        where += (
+            " and list_contains(?::date[], cast(date_trunc('month', clocks.started_at) as date))"
+        )
+        params.append([pd.Timestamp(month).date() for month in months])
+    return where, params
+
+
+def clocks_behind(
+    filters: Filters, kind: str, value: str, months: Sequence[date], limit: int = 500
+) -> tuple[int, pd.DataFrame]:
+    """The clocks (and their journeys) behind one policy, team or owner figure: clocks
+    started in the months under the sidebar filters, breaches first, with owner and manager
+    names. Returns (how many clocks, the first ``limit`` of them)."""
+    where, params = _drill_where(filters, months)
+    where += f" and {DRILL_COLUMNS[kind]} = ?"
+    params.append(value)
+    source = f"""
+        from {RELATIONS.sla_clocks} as clocks
+        left join {RELATIONS.owners} as owners on owners.owner_id = clocks.owner_id
+        left join {RELATIONS.policies} as policies on policies.policy_id = clocks.policy_id
+        left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
+        where {where}
+    """
+    total = query(f"select count(*) as n {source}", params)["n"].iloc[0]
+    rows = query(
+        f"""
+        select
+            clocks.journey_id,
+            coalesce(policies.description, clocks.policy_id) as commitment,
+            clocks.status,
+            coalesce(owners.full_name, clocks.owner_id, '(no owner)') as owner_name,
+            owners.owner_team,
+            owners.manager_name,
+            clocks.stage,
+            clocks.started_at,
+            clocks.due_at,
+            clocks.stopped_at,
+            clocks.elapsed_business_minutes,
+            breaches.is_handled,
+            clocks.policy_id,
+            clocks.owner_id,
+            clocks.clock_id
+        {source}
+        order by
+            case clocks.status when 'breached' then 0 when 'open' then 1 else 2 end,
+            clocks.started_at desc, clocks.clock_id
+        limit ?
+        """,
+        [*params, int(limit)],
+    )
+    return int(total), rows
+
+
+# Clock types whose stop is a response to someone (the leaderboard's median response).
+RESPONSE_TYPES = ("first_touch", "follow_up", "signal_response", "handoff")
+
+
+def owner_leaderboard(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
+    """Per owner, clocks started in the months under the sidebar filters: volume, met,
+    breached, median business minutes to respond (stopped response clocks), breaches and
+    how many were handled (escalated or reassigned), with the owner's manager."""
+    where, params = _drill_where(filters, months)
+    return query(
+        f"""
+        select
+            coalesce(clocks.owner_id, '(no owner)') as owner_id,
+            coalesce(any_value(owners.full_name), '(no owner)') as owner_name,
+            any_value(owners.owner_team) as owner_team,
+            any_value(owners.manager_name) as manager_name,
+            count(*) as clocks,
+            count(*) filter (where clocks.status = 'met') as met_clocks,
+            count(*) filter (where clocks.status = 'breached') as breached_clocks,
+            median(clocks.elapsed_business_minutes) filter (
+                where clocks.stopped_at is not null
+                    and list_contains(?::varchar[], clocks.sla_type)
+            ) as median_response_business_minutes,
+            count(*) filter (where breaches.is_handled) as breaches_handled
+        from {RELATIONS.sla_clocks} as clocks
+        left join {RELATIONS.owners} as owners on owners.owner_id = clocks.owner_id
+        left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
+        where {where}
+        group by 1
+        """,
+        [list(RESPONSE_TYPES), *params],
     )

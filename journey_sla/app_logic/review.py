@@ -248,6 +248,24 @@ def with_rates(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+TEAMS_SHOWN = 8
+OTHERS = "others"
+POINT_COUNTS = ["clocks", "met_clocks", "breached_clocks", "converted", "conversion_base",
+                "immature"]  # fmt: skip
+
+
+def top_teams(points: pd.DataFrame, shown: int = TEAMS_SHOWN) -> pd.DataFrame:
+    """The team scatter stays readable with many teams: the ``shown`` teams with the most
+    clocks, and the rest summed into one "others" point (rates recomputed from the counts)."""
+    if len(points) <= shown:
+        return points
+    ranked = points.sort_values(["clocks", "team"], ascending=[False, True])
+    kept, rest = ranked.head(shown), ranked.iloc[shown:]
+    others = pd.DataFrame([{"team": f"{OTHERS} ({len(rest)} teams)",
+                            **rest[POINT_COUNTS].sum().to_dict()}])  # fmt: skip
+    return pd.concat([kept, with_rates(others)], ignore_index=True)
+
+
 def policy_points(counts: MonthlyCounts, policies: pd.DataFrame, cohort: date) -> pd.DataFrame:
     """Per policy in the cohort month: its clocks and its clocked visits' conversion."""
     policies = policies[["policy_id", "stage", "sla_type", "description"]].assign(
@@ -256,6 +274,12 @@ def policy_points(counts: MonthlyCounts, policies: pd.DataFrame, cohort: date) -
     rows = counts.policies[counts.policies["month"] == cohort]
     table = rows.rename(columns={"group_name": "policy_id"}).merge(
         policies, on="policy_id", how="left"
+    )
+    table = table.assign(
+        label=[
+            wording.short_label(description, policy)
+            for description, policy in zip(table["description"], table["policy_id"], strict=True)
+        ]
     )
     return with_rates(
         table.assign(
@@ -286,7 +310,7 @@ def team_points(counts: MonthlyCounts, breakdown: pd.DataFrame, cohort: date) ->
 
 SCATTERS = {
     # download name: (table key, name field, name title, colour field)
-    "attainment_vs_conversion_by_policy": ("policy", "policy_id", "Policy", "stage"),
+    "attainment_vs_conversion_by_policy": ("policy", "label", "Policy", "stage"),
     "attainment_vs_conversion_by_team": ("team", "team", "Team", None),
 }
 
@@ -302,6 +326,8 @@ def scatter_charts(tables: dict[str, pd.DataFrame]) -> dict[str, alt.LayerChart]
     built = {}
     for name, (key, field, title, color) in SCATTERS.items():
         shown = plottable(tables[key])
+        if key == "team":
+            shown = top_teams(shown)
         if not shown.empty:
             built[name] = charts.attainment_vs_conversion(shown, field, title, color)
     return built
@@ -368,8 +394,15 @@ def interval_words(lower: Iterable[float], upper: Iterable[float]) -> list[str]:
 
 
 def verdicts(effectiveness: pd.DataFrame) -> pd.DataFrame:
-    """mart_sla_effectiveness with the verdict in words and the intervals as text."""
+    """mart_sla_effectiveness with the verdict in words, the difference in plain words
+    (``in_words``) and the intervals as text."""
     return effectiveness.assign(
+        in_words=[
+            wording.lift_words(lift, p_value)
+            for lift, p_value in zip(
+                effectiveness["conversion_rate_lift"], effectiveness["p_value"], strict=True
+            )
+        ],
         verdict=effectiveness["verdict"]
         .map(wording.VERDICT_WORDS)
         .fillna(effectiveness["verdict"]),

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import data
+from journey_sla.app_logic import data, ui
 from journey_sla.app_logic.warehouse import Filters, WarehouseMissing
 
 FILTERS_KEY = "filters"
@@ -35,6 +35,8 @@ def render() -> Filters:
 
     sidebar = st.sidebar
     sidebar.header("Filters")
+    for key, what in (("segment", "segment"), ("territory", "territory"), ("team", "team")):
+        ui.link_notice(key, options[key], what, "the page without it", area=sidebar)
     segments = sidebar.multiselect(
         "Segment", options["segment"], key="segment", bind="query-params",
         placeholder="All segments",

@@ -71,3 +71,21 @@ def conversion_falloff(tuning: pd.DataFrame) -> pd.Series | None:
         if best is None or row["conversion_rate_lower"] > best["conversion_rate_lower"]:
             best = row
     return None
+
+
+# How far below its goal a policy may be and still be amber, in attainment (0-1).
+AMBER_BAND = 0.05
+GOAL_STATUS_WORDS = {"green": "🟢 on goal", "amber": "🟡 near goal", "red": "🔴 below goal"}
+
+
+def goal_status(attainment: float | None, goal: float | None) -> str | None:
+    """Red / amber / green of a policy's attainment against its goal (seed
+    attainment_goal_pct): green at or above the goal, amber less than AMBER_BAND (5 points)
+    below it, red further below; None without a goal or without resolved clocks."""
+    if attainment is None or goal is None or pd.isna(attainment) or pd.isna(goal):
+        return None
+    if attainment >= goal:
+        return "green"
+    if attainment > goal - AMBER_BAND:
+        return "amber"
+    return "red"

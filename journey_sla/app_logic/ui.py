@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import data
+from journey_sla.app_logic import data, wording
 from journey_sla.app_logic.warehouse import RELATIONS, Filters, WarehouseMissing, query
 from journey_sla.paths import warehouse_path
 
@@ -49,3 +49,77 @@ def as_percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """A copy with shares (0–1) as percentages (0–100), for NumberColumn(format=PERCENT):
     Streamlit's "percent" format shows a varying number of decimals."""
     return frame.assign(**{column: frame[column] * 100 for column in columns})
+
+
+def clocks_behind(
+    filters: Filters,
+    choices: dict[str, tuple[str, str]],
+    months: list,
+    crm_template: str | None,
+    key: str,
+    what: str = "",
+) -> None:
+    """A picker of the figures on the page (policies, teams, owners) and, once one is
+    picked, the clocks and journeys behind it with owners by name; each journey links to the
+    Journey explorer and, with crm_record_url set, to its CRM record. The pick is in the
+    URL (``?<key>=…``)."""
+    from journey_sla.app_logic import drilldown
+
+    picked = st.selectbox(
+        "Open the clocks and journeys behind" + (f" {what}" if what else ""),
+        list(choices),
+        key=key,
+        bind="query-params",
+    )
+    kind, value = choices.get(picked, ("", ""))
+    if not kind:
+        return
+    total, clocks = data.clocks_behind(filters, kind, value, months)
+    if clocks.empty:
+        st.info(f"No clocks behind {picked} under these filters.")
+        return
+    shown = drilldown.with_links(clocks, crm_template)
+    st.caption(
+        f"{total:,} clocks behind {picked}"
+        + (f", the first {len(clocks):,} shown" if total > len(clocks) else "")
+        + ": breaches first, then open, newest first."
+    )
+    columns = ["explorer", *(["crm_record"] if "crm_record" in shown else []),
+               "commitment", "status", "owner_name", "owner_team", "manager_name", "stage",
+               "started_at", "due_at", "stopped_at", "is_handled"]  # fmt: skip
+    st.dataframe(
+        shown[columns],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "explorer": st.column_config.LinkColumn(
+                "Journey", display_text=r"journey=(.*)$", help="Opens the Journey explorer"
+            ),
+            "crm_record": st.column_config.LinkColumn("CRM record", display_text="Open"),
+            "commitment": st.column_config.TextColumn("Commitment", width="medium"),
+            "status": "Status",
+            "owner_name": "Owner",
+            "owner_team": "Team",
+            "manager_name": "Manager",
+            "stage": "Stage",
+            "started_at": st.column_config.DatetimeColumn(
+                "Started (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "due_at": st.column_config.DatetimeColumn("Due (UTC)", format="YYYY-MM-DD HH:mm"),
+            "stopped_at": st.column_config.DatetimeColumn(
+                "Stopped (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "is_handled": st.column_config.CheckboxColumn("Breach handled"),
+        },
+    )
+
+
+def link_notice(key: str, valid: list, what: str, shown: str, area=st) -> None:
+    """Before the widget bound to ``?<key>=`` is drawn: when the link asks for values the
+    warehouse does not have (an unknown month, policy, owner …), say what was asked and what
+    is shown instead, rather than silently showing something else."""
+    allowed = {str(value) for value in valid}
+    asked = [value for value in st.query_params.get_all(key) if value not in allowed]
+    text = wording.unhonoured_words(what, asked, shown)
+    if text:
+        area.warning(text, icon=":material/link_off:")

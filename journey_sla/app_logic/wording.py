@@ -99,20 +99,55 @@ def failure_in_words(failure_action: object) -> str:
     return ", else ".join(item for item in items if item)
 
 
+# A "day" of business time is a working day of the default calendar (09:00-17:00), not 24
+# open hours: "2 d 3 h business" reads as two working days and three hours (DECISIONLOG.md).
+BUSINESS_DAY_MINUTES = 8 * 60
+DAY_MINUTES = 24 * 60
+
+
 def duration_words(minutes: float, business: bool = True) -> str:
-    """Minutes left as '2 h 15 min left' / 'overdue 3 h' (business time unless told)."""
+    """Minutes left in human units: '2 h 15 min business left', 'overdue 2 d 3 h business'.
+
+    Under an hour in minutes, under a day in hours and minutes, from a day on in days and
+    hours (minutes dropped). Business time (the default) counts 8-hour working days;
+    calendar time 24-hour days."""
     if is_missing(minutes):
         return ""
-    kind = "business " if business else ""
-    size = abs(float(minutes))
+    size = round(abs(float(minutes)))
+    day = BUSINESS_DAY_MINUTES if business else DAY_MINUTES
     if size < 60:
-        text = f"{size:.0f} {kind}min"
-    elif size < 48 * 60:
+        text = f"{size} min"
+    elif size < day:
         hours, rest = divmod(size, 60)
-        text = f"{hours:.0f} {kind}h {rest:.0f} min" if rest >= 1 else f"{hours:.0f} {kind}h"
+        text = f"{hours} h {rest} min" if rest else f"{hours} h"
     else:
-        text = f"{size / 60:,.0f} {kind}h"
+        days, rest = divmod(size, day)
+        hours = rest // 60
+        text = f"{days:,} d {hours} h" if hours else f"{days:,} d"
+    if business:
+        text += " business"
     return f"overdue {text}" if minutes < 0 else f"{text} left"
+
+
+BACKLOG_WORDS = {
+    "older_than_window": "breached more than {window} days ago",
+    "visit_left": "whose journey has moved on from the breached stage",
+    "journey_closed": "on journeys that are closed or recycled",
+}
+
+
+def backlog_words(counts: dict[str, int], window: int) -> str:
+    """The unhandled breaches the queue leaves out, in one sentence ('' when none):
+    'Not in the queue: 149 breaches breached more than 14 days ago, 40 whose ...'."""
+    parts = []
+    for reason, words in BACKLOG_WORDS.items():
+        items = int(counts.get(reason, 0))
+        if items:
+            noun = "breach" if items == 1 else "breaches"
+            parts.append(f"{items:,} {noun} {words.format(window=window)}")
+    if not parts:
+        return ""
+    return "Not in the queue (nothing to do about them now): " + "; ".join(parts) + "."
 
 
 def month_label(month: date | pd.Timestamp) -> str:
@@ -136,3 +171,44 @@ def days(value: object) -> str:
     if is_missing(value):
         return "—"
     return f"{float(value):.1f} d"
+
+
+SHORT_LABEL_CHARS = 28
+
+
+def short_label(description: object, fallback: str = "") -> str:
+    """A policy's label on a chart: its description up to the first colon, at most 28
+    characters ('High-intent inquiry: a human touch …' → 'High-intent inquiry')."""
+    text = description if isinstance(description, str) and description.strip() else fallback
+    text = text.split(":", 1)[0].strip()
+    return text if len(text) <= SHORT_LABEL_CHARS else text[: SHORT_LABEL_CHARS - 1].rstrip() + "…"
+
+
+def lift_words(lift: object, p_value: object, alpha: float = 0.05) -> str:
+    """The met-vs-breached difference in plain words: 'Met visits converted 12 points more
+    often; this is unlikely to be chance.' (p < alpha) or '… could well be chance.'"""
+    if is_missing(lift) or is_missing(p_value):
+        return "Too few mature visits to compare."
+    points = abs(float(lift)) * 100
+    if points < 0.5:
+        difference = "Met and breached visits converted about equally often"
+    else:
+        direction = "more" if float(lift) > 0 else "less"
+        difference = (
+            f"Met visits converted {points:.0f} points {direction} often than breached ones"
+        )
+    chance = (
+        "this is unlikely to be chance" if float(p_value) < alpha else "this could well be chance"
+    )
+    return f"{difference}; {chance}."
+
+
+def unhonoured_words(what: str, asked: list[str], shown: str) -> str:
+    """The notice for a link whose parameters cannot be honoured ('' when all can):
+    'The link asked for month “Foo 1999”, which this warehouse does not have; showing
+    May 2026 instead.'"""
+    if not asked:
+        return ""
+    quoted = ", ".join(f"“{value}”" for value in asked)
+    which = "which this warehouse does not have" if len(asked) == 1 else "which it does not have"
+    return f"The link asked for {what} {quoted}, {which}; showing {shown} instead."

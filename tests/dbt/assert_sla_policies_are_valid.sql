@@ -49,6 +49,13 @@ problems as (
     union all
     select
         policy_id,
+        'attainment_goal_pct must be between 0 and 100' as problem
+    from policies
+    where attainment_goal_pct < 0 or attainment_goal_pct > 100
+
+    union all
+    select
+        policy_id,
         'target_value must be > 0' as problem
     from policies
     where target_value is null or target_value <= 0

@@ -1,6 +1,7 @@
 -- Exactly one row describing this build: the as_of its clocks are evaluated at and where it
 -- came from, the conversion window, the calendar range, the data's first month and the
 -- last load — what every page and export states beside its numbers.
+{%- set crm_record_url = (var('crm_record_url', '') or '') | replace("'", "''") %}
 with
 
 as_of as (
@@ -63,6 +64,9 @@ final as (
         as_of.as_of_source,
         as_of.is_as_of_given,
         cast({{ var('conversion_window_days', 90) }} as integer) as conversion_window_days,
+        -- The app links journey ids to the CRM record through this template ({journey_id}).
+        cast(nullif(trim('{{ crm_record_url }}'), '') as varchar)
+            as crm_record_url,
         loads.loads,
         data_range.first_month_date,
         calendar_range.calendar_start_date,

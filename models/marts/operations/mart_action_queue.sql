@@ -1,16 +1,17 @@
 -- Size: 346 lines on purpose — the recommended action's words for each failure action are
 -- spelled out here, where a RevOps analyst edits them; the rules themselves are short.
--- What needs doing as of as_of, most urgent first: every unhandled breach (with the
--- policy's failure handling turned into one concrete next step), then every open clock,
--- at-risk ones first.
+-- What needs doing as of as_of, most urgent first: every actionable unhandled breach (with
+-- the policy's failure handling turned into one concrete next step), then every open clock,
+-- at-risk ones first; the unhandled breaches that no longer ask for action (macro
+-- is_actionable_breach) last, as the backlog the review counts.
 {#- A policy's failure actions in the order they are considered, each with the condition
     under which it applies to a breach; the first listed-and-applicable one is recommended
     (doc block action_queue_rules). -#}
 {%- set action_precedence = [
     ('reassign', 'not is_clock_stopped'),
     ('recycle_with_reason', 'is_visit_current'),
-    ('escalate_to_manager', 'manager_id is not null'),
-    ('executive_alert', 'true'),
+    ('escalate_to_manager', 'manager_id is not null and not is_journey_closed'),
+    ('executive_alert', 'not is_journey_closed'),
     ('run_at_risk_play', 'true'),
     ('remind_owner', 'owner_id is not null'),
 ] %}
@@ -75,7 +76,8 @@ current_visits as (
 
     select
         journey_id,
-        stage as current_stage
+        stage as current_stage,
+        is_closing as is_current_stage_closing
     from visits
     where is_current
 
@@ -111,6 +113,9 @@ queue_items as (
         queue_clocks.status = 'breached' as is_breached,
         queue_clocks.stopped_at is not null as is_clock_stopped,
         coalesce(clocked_visits.is_current, false) as is_visit_current,
+        coalesce(clocked_visits.is_closing, false) as is_visit_closing,
+        -- Closed or recycled: nobody is escalated about a journey that is no longer worked.
+        coalesce(current_visits.is_current_stage_closing, false) as is_journey_closed,
         queue_clocks.started_at,
         queue_clocks.warning_at,
         queue_clocks.due_at,
@@ -173,9 +178,13 @@ applicable_actions as (
 
     -- reassign only while the commitment is outstanding (the clock has not stopped),
     -- recycle_with_reason only while the journey is still in the clocked visit,
-    -- escalate_to_manager only when the owner has a manager, remind_owner only with an owner.
+    -- escalate_to_manager only when the owner has a manager, escalations only while the
+    -- journey is not closed or recycled, remind_owner only with an owner.
     select
         *,
+        not is_breached or {{ is_actionable_breach(
+            'breached_at', 'as_of', 'is_visit_current', 'is_visit_closing'
+        ) }} as is_actionable,
         case
             {%- for action_code, condition in action_precedence %}
                 when is_breached
@@ -274,7 +283,18 @@ recommended as (
         {{ seconds_between('as_of', 'due_at') }} / 60.0 as minutes_left,
         (open_seconds_at_due - open_seconds_at_as_of) / 60.0 as business_minutes_left,
         {{ seconds_between('breached_at', 'as_of') }} / 60.0 as minutes_since_breach,
-        case queue_section when 'breach' then 1 when 'at_risk' then 2 else 3 end as section_order,
+        case
+            when not is_actionable then 4
+            when queue_section = 'breach' then 1
+            when queue_section = 'at_risk' then 2
+            else 3
+        end as section_order,
+        case
+            when is_actionable then null
+            when is_journey_closed then 'journey_closed'
+            when not is_visit_current then 'visit_left'
+            else 'older_than_window'
+        end as backlog_reason,
         -- Breaches oldest first; open clocks by the nearest deadline.
         case when queue_section = 'breach' then breached_at else due_at end as sort_at,
         {{ dbt.concat([
@@ -309,6 +329,7 @@ final as (
         sla_type,
         stage,
         journey_current_stage,
+        backlog_reason,
         owner_name,
         owner_email,
         owner_team,
@@ -322,6 +343,7 @@ final as (
         recommended_action,
         target_unit,
         cast(urgency_rank as bigint) as urgency_rank,
+        cast({{ action_queue_breach_window_days() }} as integer) as actionable_window_days,
         target_value,
         minutes_left,
         business_minutes_left,
@@ -330,6 +352,8 @@ final as (
         is_at_risk,
         is_clock_stopped,
         is_visit_current,
+        is_journey_closed,
+        is_actionable,
         coalesce(is_fallback_action, false) as is_fallback_action,
         -- The policy's failure handling escalates a breach (to the manager or an executive):
         -- the breach_alerts export lists these.

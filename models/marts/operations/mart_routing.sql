@@ -63,7 +63,9 @@ stage_at_assignment as (
 
     select
         visit_at_assignment.assignment_id,
-        visits.stage
+        visit_at_assignment.journey_visit_sequence,
+        visits.stage,
+        visits.entered_at as visit_entered_at
 
     from visit_at_assignment
     inner join visits
@@ -87,6 +89,23 @@ assignments_in_context as (
         journeys.intent_level,
         journeys.product_line,
         stage_at_assignment.stage as stage_at_assignment,
+        -- Time to assign: from entering the stage to its first assignment (a handoff's
+        -- routing delay); later assignments in the same visit are reassignments, and an
+        -- assignment made before the visit began has no delay to measure.
+        case
+            when row_number() over (
+                    partition by
+                        assignments_until_as_of.journey_id,
+                        stage_at_assignment.journey_visit_sequence
+                    order by
+                        assignments_until_as_of.assigned_at,
+                        assignments_until_as_of.assignment_id
+                ) = 1
+                and assignments_until_as_of.assigned_at >= stage_at_assignment.visit_entered_at
+                then {{ seconds_between(
+                    'stage_at_assignment.visit_entered_at', 'assignments_until_as_of.assigned_at'
+                ) }} / 60.0
+        end as minutes_to_assign,
         assignments_until_as_of.assigned_at
 
     from assignments_until_as_of
@@ -187,6 +206,7 @@ final as (
         product_line,
         routing_outcome,
         cast(rule_specificity as integer) as rule_specificity,
+        minutes_to_assign,
         routing_outcome = 'matched' as is_team_match,
         coalesce(method = 'round_robin', false) as is_round_robin,
         coalesce(method = 'round_robin' and routing_outcome = 'mismatched', false)
