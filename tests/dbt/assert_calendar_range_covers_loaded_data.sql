@@ -20,74 +20,74 @@ calendar_range as (
 clock_start_instants as (
 
     select
-        'stg_crm__journeys.created_at' as column_name,
+        'int_crm__journeys.created_at' as column_name,
         created_at as instant_at
-    from {{ ref('stg_crm__journeys') }}
+    from {{ ref('int_crm__journeys') }}
 
     union all
 
     select
-        'stg_crm__stage_events.occurred_at' as column_name,
+        'int_crm__stage_events.occurred_at' as column_name,
         occurred_at as instant_at
-    from {{ ref('stg_crm__stage_events') }}
+    from {{ ref('int_crm__stage_events') }}
 
     union all
 
     select
-        'stg_crm__activities.occurred_at' as column_name,
+        'int_crm__activities.occurred_at' as column_name,
         occurred_at as instant_at
-    from {{ ref('stg_crm__activities') }}
+    from {{ ref('int_crm__activities') }}
 
     union all
 
     select
-        'stg_crm__assignments.assigned_at' as column_name,
+        'int_crm__assignments.assigned_at' as column_name,
         assigned_at as instant_at
-    from {{ ref('stg_crm__assignments') }}
+    from {{ ref('int_crm__assignments') }}
 
     union all
 
     select
-        'stg_crm__signals.detected_at' as column_name,
+        'int_crm__signals.detected_at' as column_name,
         detected_at as instant_at
-    from {{ ref('stg_crm__signals') }}
+    from {{ ref('int_crm__signals') }}
 
     union all
 
     select
-        'stg_crm__contracts.start_date' as column_name,
+        'int_crm__contracts.start_date' as column_name,
         cast(start_date as {{ dbt.type_timestamp() }}) as instant_at
-    from {{ ref('stg_crm__contracts') }}
+    from {{ ref('int_crm__contracts') }}
 
 ),
 
 clock_end_instants as (
 
     select
-        'stg_crm__stage_events.occurred_at' as column_name,
+        'int_crm__stage_events.occurred_at' as column_name,
         occurred_at as instant_at
-    from {{ ref('stg_crm__stage_events') }}
+    from {{ ref('int_crm__stage_events') }}
 
     union all
 
     select
-        'stg_crm__activities.occurred_at' as column_name,
+        'int_crm__activities.occurred_at' as column_name,
         occurred_at as instant_at
-    from {{ ref('stg_crm__activities') }}
+    from {{ ref('int_crm__activities') }}
 
     union all
 
     select
-        'stg_crm__assignments.assigned_at' as column_name,
+        'int_crm__assignments.assigned_at' as column_name,
         assigned_at as instant_at
-    from {{ ref('stg_crm__assignments') }}
+    from {{ ref('int_crm__assignments') }}
 
     union all
 
     select
-        'stg_crm__signals.detected_at' as column_name,
+        'int_crm__signals.detected_at' as column_name,
         detected_at as instant_at
-    from {{ ref('stg_crm__signals') }}
+    from {{ ref('int_crm__signals') }}
 
 ),
 

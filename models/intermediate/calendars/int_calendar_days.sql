@@ -24,37 +24,37 @@ holidays as (
 
 journeys as (
 
-    select * from {{ ref('stg_crm__journeys') }}
+    select * from {{ ref('int_crm__journeys') }}
 
 ),
 
 stage_events as (
 
-    select * from {{ ref('stg_crm__stage_events') }}
+    select * from {{ ref('int_crm__stage_events') }}
 
 ),
 
 activities as (
 
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_crm__activities') }}
 
 ),
 
 assignments as (
 
-    select * from {{ ref('stg_crm__assignments') }}
+    select * from {{ ref('int_crm__assignments') }}
 
 ),
 
 signals as (
 
-    select * from {{ ref('stg_crm__signals') }}
+    select * from {{ ref('int_crm__signals') }}
 
 ),
 
 contracts as (
 
-    select * from {{ ref('stg_crm__contracts') }}
+    select * from {{ ref('int_crm__contracts') }}
 
 ),
 

@@ -1,10 +1,10 @@
 -- Data quality findings in one long table the app can list: what the loader rejected,
 -- whether the load reconciles, and CRM hygiene the SLA numbers depend on.
 {%- set timed_tables = [
-    {'table_name': 'stage_events', 'model': 'stg_crm__stage_events', 'at': 'occurred_at'},
-    {'table_name': 'activities', 'model': 'stg_crm__activities', 'at': 'occurred_at'},
-    {'table_name': 'assignments', 'model': 'stg_crm__assignments', 'at': 'assigned_at'},
-    {'table_name': 'signals', 'model': 'stg_crm__signals', 'at': 'detected_at'},
+    {'table_name': 'stage_events', 'model': 'int_crm__stage_events', 'at': 'occurred_at'},
+    {'table_name': 'activities', 'model': 'int_crm__activities', 'at': 'occurred_at'},
+    {'table_name': 'assignments', 'model': 'int_crm__assignments', 'at': 'assigned_at'},
+    {'table_name': 'signals', 'model': 'int_crm__signals', 'at': 'detected_at'},
 ] -%}
 {%- set recycle_reason_problems = ['missing_code', 'unknown_code', 'retired_code', 'code_not_for_recycles'] %}
 with
@@ -29,7 +29,7 @@ recycles as (
 
 journeys as (
 
-    select * from {{ ref('stg_crm__journeys') }}
+    select * from {{ ref('int_crm__journeys') }}
 
 ),
 
