@@ -336,3 +336,26 @@ def test_the_small_org_journeys_visits_and_owners(built_org):
         ("00QL4", "onboarding", "005AE1"),
         ("00QL4", "renewal", "005CS1"),
     ]
+
+
+def test_unmapped_values_are_counted_and_named_in_data_quality(built_org):
+    # 00QL8's status 'Hot Inbound' is in no stage map row; task 00T42 (subtype Task, type
+    # Other: a to-do) is in no activity map row. Nothing else in the org is unmapped.
+    with duckdb.connect(str(built_org), read_only=True) as connection:
+        rows = connection.execute(
+            "select table_name, detail, finding_count, is_passing from mart_data_quality "
+            "where check_name = 'unmapped_crm_values' order by all"
+        ).fetchall()
+    assert rows == [
+        ("salesforce.lead", "status = Hot Inbound (00QL8)", 1, False),
+        ("salesforce.task", "task_subtype/type = Task / Other (00T42)", 1, False),
+    ]
+
+
+def test_the_build_says_which_crm_and_mapping_version_it_came_from(built_org):
+    with duckdb.connect(str(built_org), read_only=True) as connection:
+        source_kind, version = connection.execute(
+            "select source_kind, mapping_version from dim_build"
+        ).fetchone()
+    assert source_kind == "salesforce"
+    assert len(version) == 12 and int(version, 16) >= 0
