@@ -359,3 +359,22 @@ def test_the_build_says_which_crm_and_mapping_version_it_came_from(built_org):
         ).fetchone()
     assert source_kind == "salesforce"
     assert len(version) == 12 and int(version, 16) >= 0
+
+
+def test_cli_load_crm_salesforce_exits_2_naming_the_missing_object(org, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    (org / "Opportunity.csv").unlink()
+    db = tmp_path / "cli" / "warehouse.duckdb"
+    command = ["load", "--crm", "salesforce", str(org), "--db", str(db)]
+    result = subprocess.run(
+        [sys.executable, "-m", "journey_sla", *command],
+        capture_output=True, text=True, env=cli_env(), timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 2
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.endswith(f"Opportunity.csv: file not found in {org}")
+    assert not raw_path_for(db).exists()
