@@ -143,6 +143,21 @@ def _holds_raw_schema(path: Path) -> bool:
         return False
 
 
+def loaded_crm(raw: Path) -> str:
+    """Which input the raw file's last load held: extract, or the CRM whose schema it wrote
+    (raw.load_log names a CRM's tables schema-qualified, e.g. salesforce.lead)."""
+    try:
+        with duckdb.connect(str(raw), read_only=True) as connection:
+            rows = connection.execute(
+                "select table_name from raw.load_log order by loaded_at desc, load_id desc limit 1"
+            ).fetchall()
+    except duckdb.Error:
+        return "extract"
+    if rows and "." in str(rows[0][0]):
+        return str(rows[0][0]).split(".", 1)[0]
+    return "extract"
+
+
 def built_as_of(warehouse: Path) -> tuple[datetime | None, str | None]:
     """The warehouse's as_of and where it came from (None, None when it has none)."""
     try:
@@ -188,6 +203,9 @@ def build_warehouse(
     if not raw.exists():
         raise BuildError(f"{raw}: no raw data loaded yet; run `journey-sla load DIR` first")
     remove_stale_staging(warehouse.parent)
+    crm = loaded_crm(raw)
+    if crm != "extract":
+        variables["crm"] = crm
 
     staging_dir = warehouse.parent / f".build-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     shutil.rmtree(staging_dir, ignore_errors=True)

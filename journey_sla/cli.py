@@ -76,7 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         "raw.rejects with a reason; read = loaded + rejected for every table. A missing file or "
         "column fails with exit status 2 and leaves the warehouse as it was.",
     )
-    load.add_argument("directory", help="folder with one file per contract table")
+    load.add_argument("directory", help="folder with one file per contract table or CRM object")
+    load.add_argument(
+        "--crm",
+        choices=["extract", "salesforce"],
+        default="extract",
+        help="what the folder holds: extract (contract v1, the default) or salesforce "
+        "(one file per object, API or Fivetran column names; docs/crm_sources.md)",
+    )
     _add_db(load)
     load.add_argument("--replace", action="store_true", help="empty the raw schema first")
     load.add_argument("--json", action="store_true", help="print the per-table counts as JSON")
@@ -267,6 +274,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         encoding=getattr(args, "encoding", "utf-8"),
         timestamp_floor=getattr(args, "timestamp_floor", date(1990, 1, 1)),
         planned_horizon_years=getattr(args, "planned_horizon_years", 20),
+        crm=getattr(args, "crm", "extract"),
     )
     if args.json:
         payload = {

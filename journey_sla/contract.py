@@ -21,6 +21,8 @@ class Column:
     # A planned time (scheduled_for) may lie ahead up to the planned horizon; an event time
     # (occurred_at, created_at, ...) may not lie after the load. Dates are planned.
     planned: bool = False
+    # CRM objects: the file may lack the column (it is then NULL). Contract v1 has none.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,9 @@ class Table:
 
     @property
     def required_columns(self) -> list[str]:
-        """Columns the file must contain (every contract column, nullable or not)."""
-        return self.column_names
+        """Columns the file must contain (every contract column, nullable or not, except
+        the optional columns of CRM objects)."""
+        return [column.name for column in self.columns if not column.optional]
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -203,3 +206,43 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
 TABLE_NAMES: tuple[str, ...] = tuple(table.name for table in TABLES)
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What one kind of input looks like: the extract (contract v1) or a CRM's objects
+    (journey_sla/crm_objects.py). The loader is the same for all of them."""
+
+    name: str  # extract, salesforce, hubspot: the --crm value and the dbt var `crm`
+    schema: str  # schema of the raw file the tables load into
+    tables: tuple[Table, ...]
+    # Tables a first load must bring; the others may be missing (loaded empty, with a notice).
+    required_tables: tuple[str, ...] = ()
+    # CRM object files and columns are matched after crm_key() (OwnerId = owner_id);
+    # contract v1 matches names trimmed and lower-cased only.
+    loose_names: bool = False
+    # Boolean columns marking a row deleted in the CRM: such rows are left out and counted.
+    deleted_columns: tuple[str, ...] = ()
+    # What the build lacks when an optional table is missing (table -> one line).
+    missing_notes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def tables_by_name(self) -> dict[str, Table]:
+        return {table.name: table for table in self.tables}
+
+    def table_name(self, table: Table) -> str:
+        """How raw.load_log and raw.rejects name the table: schema-qualified for a CRM."""
+        return table.name if self.schema == "raw" else f"{self.schema}.{table.name}"
+
+    def key(self, name: str) -> str:
+        return crm_key(name) if self.loose_names else name.strip().lower()
+
+
+def crm_key(name: str) -> str:
+    """The one normalisation CRM names go through: case and everything but letters and
+    digits dropped, so the API spelling (ConvertedOpportunityId, Stage__c) and the Fivetran
+    spelling (converted_opportunity_id, stage_c) meet."""
+    return "".join(character for character in name.lower() if character.isalnum())
+
+
+EXTRACT = Contract("extract", "raw", TABLES, required_tables=TABLE_NAMES)

@@ -81,7 +81,14 @@ from pathlib import Path
 import duckdb
 
 from journey_sla import resync
-from journey_sla.contract import FALSE_WORDS, TABLES, TABLES_BY_NAME, TRUE_WORDS, Column, Table
+from journey_sla.contract import (
+    EXTRACT,
+    FALSE_WORDS,
+    TRUE_WORDS,
+    Column,
+    Contract,
+    Table,
+)
 from journey_sla.faults import kill_point
 from journey_sla.paths import raw_path_for
 
@@ -115,6 +122,7 @@ REASONS = (
     "implausible_timestamp",
     "duplicate_key",
     "missing_parent",
+    "deleted_in_crm",
 )
 
 # Contract kind -> the reason a value of that kind fails with (ids and text cannot be "bad").
@@ -268,24 +276,29 @@ class _Source:
         return str(self.path.resolve())
 
 
-def _discover(source_dir: Path, notice: Callable[[str], None]) -> dict[str, Path]:
+def _discover(
+    source_dir: Path, notice: Callable[[str], None], contract: Contract = EXTRACT
+) -> dict[str, Path]:
     if not source_dir.is_dir():
         raise LoadError(f"{source_dir}: source folder not found")
+    by_key = {contract.key(table.name): table.name for table in contract.tables}
     found: dict[str, list[Path]] = {}
     for path in sorted(source_dir.iterdir()):
         lower = path.name.lower()
         suffix = next((s for s in _SUFFIXES if lower.endswith(s)), None)
         if suffix is None:
             continue
-        stem = lower[: -len(suffix)]
+        stem = by_key.get(contract.key(lower[: -len(suffix)]))
         if not path.is_file():
-            if stem in TABLES_BY_NAME:
+            if stem is not None:
                 raise LoadError(f"{path.name}: is a folder, not a file")
             continue
-        if stem in TABLES_BY_NAME:
+        if stem is not None:
             found.setdefault(stem, []).append(path)
-        else:
+        elif contract is EXTRACT:
             notice(f"{path.name}: ignored, not a contract table")
+        else:
+            notice(f"{path.name}: ignored, not a {contract.name} object journey-sla reads")
     for table, paths in found.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
@@ -322,7 +335,11 @@ def _parquet_schema(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _inspect(
-    table: Table, path: Path, notice: Callable[[str], None], encoding: str = "utf-8"
+    table: Table,
+    path: Path,
+    notice: Callable[[str], None],
+    encoding: str = "utf-8",
+    contract: Contract = EXTRACT,
 ) -> _Source:
     if path.name.lower().endswith(".parquet"):
         header, types = _parquet_schema(path)
@@ -331,12 +348,16 @@ def _inspect(
         header = _csv_header(path, encoding)
         source = _Source(table, path, "csv", header, ["VARCHAR"] * len(header), encoding=encoding)
     extra: list[str] = []
+    columns = {contract.key(column): column for column in table.column_names}
     for index, name in enumerate(header):
-        key = name.strip().lower()
-        if key not in table.column_names:
+        key = columns.get(contract.key(name))
+        if key is None:
             extra.append(name)
-        elif key in source.position:
+        elif key in source.position and contract is EXTRACT:
             raise LoadError(f"{path.name}: column '{key}' appears more than once in the header")
+        elif key in source.position:
+            # Fivetran's own seeds repeat columns (_fivetran_active): the first one counts.
+            notice(f"{path.name}: column '{name}' appears again in the header; the first counts")
         else:
             source.position[key] = index
     missing = [name for name in table.required_columns if name not in source.position]
@@ -347,12 +368,13 @@ def _inspect(
         raise LoadError(f"{path.name}: missing required columns {names}")
     if extra:
         names = ", ".join(f"'{name}'" for name in extra)
-        notice(f"{path.name}: ignoring column(s) not in the contract: {names}")
+        what = "the contract" if contract is EXTRACT else "what journey-sla reads"
+        notice(f"{path.name}: ignoring column(s) not in {what}: {names}")
     return source
 
 
-def _raw_has_data(raw: Path) -> bool:
-    """Whether any contract table in the raw file holds a row (read-only look)."""
+def _raw_has_data(raw: Path, contract: Contract = EXTRACT) -> bool:
+    """Whether any table of the contract in the raw file holds a row (read-only look)."""
     if not raw.exists():
         return False
     try:
@@ -360,14 +382,15 @@ def _raw_has_data(raw: Path) -> bool:
             present = {
                 row[0]
                 for row in connection.execute(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'"
+                    "SELECT table_name FROM information_schema.tables "
+                    f"WHERE table_schema = {_lit(contract.schema)}"
                 ).fetchall()
             }
-            for table in TABLES:
+            for table in contract.tables:
                 if (
                     table.name in present
                     and connection.execute(
-                        f"SELECT 1 FROM raw.{_ident(table.name)} LIMIT 1"
+                        f"SELECT 1 FROM {_ident(contract.schema)}.{_ident(table.name)} LIMIT 1"
                     ).fetchall()
                 ):
                     return True
@@ -386,7 +409,10 @@ def _is_native(column: Column, file_type: str) -> bool:
 
 
 def _value_sql(source: _Source, column: Column) -> str:
-    """The column's value as the contract reads it: trimmed text, empty -> NULL."""
+    """The column's value as the contract reads it: trimmed text, empty -> NULL (also when
+    an optional column is missing from the file)."""
+    if column.name not in source.position:
+        return "CAST(NULL AS VARCHAR)"
     index = source.position[column.name]
     ref = f"c{index}"
     file_type = source.types[index]
@@ -400,6 +426,8 @@ def _value_sql(source: _Source, column: Column) -> str:
 def _typed_sql(source: _Source, column: Column) -> str:
     """The typed value of ``v_<column>`` (see _value_sql), NULL when it does not parse."""
     value = f"v_{column.name}"
+    if column.name not in source.position:
+        return f"CAST(NULL AS {_SQL_TYPE[column.kind]})"
     if _is_native(column, source.types[source.position[column.name]]):
         return f"CAST({value} AS {_SQL_TYPE[column.kind]})"
     kind = column.kind
@@ -434,9 +462,15 @@ def _typed_sql(source: _Source, column: Column) -> str:
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-def _checks(table: Table) -> list[tuple[str, str]]:
-    """(reason, column) of every check, in the order a row is judged; _fail = index + 1."""
-    checks = [("missing_required", c.name) for c in table.columns if c.required]
+def _deleted_columns(table: Table, contract: Contract) -> list[str]:
+    return [c.name for c in table.columns if c.name in contract.deleted_columns]
+
+
+def _checks(table: Table, contract: Contract = EXTRACT) -> list[tuple[str, str]]:
+    """(reason, column) of every check, in the order a row is judged; _fail = index + 1.
+    A row the CRM marks deleted is left out before anything else is judged."""
+    checks = [("deleted_in_crm", name) for name in _deleted_columns(table, contract)]
+    checks += [("missing_required", c.name) for c in table.columns if c.required]
     checks += [(_BAD_REASON[c.kind], c.name) for c in table.columns if c.kind in _BAD_REASON]
     checks += [("implausible_timestamp", c.name) for c in table.columns if c.kind in _BOUNDED]
     checks.append(("duplicate_key", table.primary_key))
@@ -474,6 +508,10 @@ class _Load:
     max_reject_rate: float | None = None
     floor: date = DEFAULT_TIMESTAMP_FLOOR
     horizon_years: int = DEFAULT_PLANNED_HORIZON_YEARS
+    contract: Contract = EXTRACT
+
+    def target(self, table: Table) -> str:
+        return f"{_ident(self.contract.schema)}.{_ident(table.name)}"
 
     def bounds(self, column: Column) -> tuple[str, str]:
         """SQL literals: the earliest and latest plausible value of a timestamp/date column."""
@@ -509,14 +547,16 @@ class _Load:
 
 
 def _create_raw_tables(load: _Load, replace: bool) -> None:
-    """The raw schema, created or brought up to date (raw_bytes came later)."""
+    """The raw schema, created or brought up to date (raw_bytes came later), and the
+    contract's schema (raw for the extract; salesforce, hubspot for a CRM's objects)."""
     load.run("CREATE SCHEMA IF NOT EXISTS raw")
-    for table in TABLES:
+    load.run(f"CREATE SCHEMA IF NOT EXISTS {_ident(load.contract.schema)}")
+    for table in load.contract.tables:
         if replace:
-            load.run(f"DROP TABLE IF EXISTS raw.{_ident(table.name)}")
+            load.run(f"DROP TABLE IF EXISTS {load.target(table)}")
         columns = ", ".join(f"{_ident(c.name)} {_SQL_TYPE[c.kind]}" for c in table.columns)
         load.run(
-            f"CREATE TABLE IF NOT EXISTS raw.{_ident(table.name)} ({columns}, "
+            f"CREATE TABLE IF NOT EXISTS {load.target(table)} ({columns}, "
             '"_source_file" VARCHAR, "_load_id" VARCHAR, "_loaded_at" TIMESTAMP)'
         )
     if replace:
@@ -533,6 +573,10 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
     their exact bytes), lines the resynchronising scan rejected to _scan_rejects."""
     table = source.table
     cases = [
+        f"WHEN t_{name} THEN {code[('deleted_in_crm', name)]}"
+        for name in _deleted_columns(table, load.contract)
+    ]
+    cases += [
         f"WHEN v_{c.name} IS NULL THEN {code[('missing_required', c.name)]}"
         for c in table.columns
         if c.required
@@ -808,8 +852,8 @@ def _flag_orphans(load: _Load, table: Table, code: dict[tuple[str, str], int]) -
     for column in table.columns:
         if not column.references:
             continue
-        parent = TABLES_BY_NAME[column.references]
-        keys = f"SELECT {_ident(parent.primary_key)} AS key FROM raw.{_ident(parent.name)}"
+        parent = load.contract.tables_by_name[column.references]
+        keys = f"SELECT {_ident(parent.primary_key)} AS key FROM {load.target(parent)}"
         if parent.name == table.name:
             keys += f" UNION ALL SELECT t_{table.primary_key} FROM _stage WHERE _fail IS NULL"
         ref = f"s.t_{column.name}"
@@ -824,7 +868,7 @@ def _flag_orphans(load: _Load, table: Table, code: dict[tuple[str, str], int]) -
 def _upsert(load: _Load, source: _Source) -> tuple[int, int]:
     """Write the accepted rows by key; returns (inserted, updated)."""
     table = source.table
-    target = f"raw.{_ident(table.name)}"
+    target = load.target(table)
     pk = _ident(table.primary_key)
     names = [_ident(c.name) for c in table.columns]
     typed = ", ".join(f"t_{c.name} AS {_ident(c.name)}" for c in table.columns)
@@ -857,7 +901,7 @@ def _upsert(load: _Load, source: _Source) -> tuple[int, int]:
 def _record_rejects(load: _Load, source: _Source, checks: list[tuple[str, str]]) -> None:
     """Replace the rejects of an earlier load of this file path with this load's."""
     file_name = _lit(source.stored_path)
-    head = f"{load.id_sql}, {_lit(source.table.name)}, {file_name}"
+    head = f"{load.id_sql}, {_lit(load.contract.table_name(source.table))}, {file_name}"
     reasons = "[" + ", ".join(_lit(reason) for reason, _ in checks) + "]"
     columns = "[" + ", ".join(_lit(column) for _, column in checks) + "]"
     raw_values = ", ".join(f"{_lit(name)}, c{i}" for i, name in enumerate(source.header))
@@ -898,7 +942,7 @@ def _record_rejects(load: _Load, source: _Source, checks: list[tuple[str, str]])
 
 
 def _load_table(load: _Load, source: _Source) -> TableResult:
-    checks = _checks(source.table)
+    checks = _checks(source.table, load.contract)
     code = {check: index + 1 for index, check in enumerate(checks)}
     _stage(load, source, code)
     kill_point("load:staged")
@@ -908,7 +952,11 @@ def _load_table(load: _Load, source: _Source) -> TableResult:
     kill_point("load:upserted")
     _record_rejects(load, source, checks)
 
-    parsed, failed = load.run("SELECT count(*), count(_fail) FROM _stage")[0]
+    deleted = [code[check] for check in checks if check[0] == "deleted_in_crm"]
+    parsed, failed, dropped = load.run(
+        "SELECT count(*), count(_fail), "
+        f"count(*) FILTER (WHERE _fail IN ({', '.join(map(str, deleted or [0]))})) FROM _stage"
+    )[0]
     malformed = load.count("SELECT count(*) FROM _malformed") + load.count(
         "SELECT count(*) FROM _scan_rejects"
     )
@@ -917,7 +965,7 @@ def _load_table(load: _Load, source: _Source) -> TableResult:
     load.run("DROP TABLE _scan_rejects")
     load.run("DROP TABLE IF EXISTS _renumber")
     result = TableResult(
-        table=source.table.name,
+        table=load.contract.table_name(source.table),
         file=str(source.path),
         read=parsed + malformed,
         loaded=parsed - failed,
@@ -925,7 +973,8 @@ def _load_table(load: _Load, source: _Source) -> TableResult:
         inserted=inserted,
         updated=updated,
     )
-    if load.max_reject_rate is not None and result.rejected > load.max_reject_rate * max(
+    # Rows deleted in the CRM are left out, not bad input: they do not count against the limit.
+    if load.max_reject_rate is not None and result.rejected - dropped > load.max_reject_rate * max(
         result.read, 1
     ):
         top = load.run(
@@ -1021,6 +1070,24 @@ def _remove_stale_partials(raw: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _contract(crm: str) -> Contract:
+    if crm == EXTRACT.name:
+        return EXTRACT
+    from journey_sla.crm_objects import CONTRACTS_BY_CRM
+
+    if crm not in CONTRACTS_BY_CRM:
+        choices = ", ".join([EXTRACT.name, *CONTRACTS_BY_CRM])
+        raise LoadError(f"--crm {crm!r}: not one of {choices}")
+    return CONTRACTS_BY_CRM[crm]
+
+
+def _file_name(contract: Contract, table: Table) -> str:
+    """The file a missing table is asked for by: Lead.csv for Salesforce's lead."""
+    if contract is EXTRACT:
+        return f"{table.name}.csv"
+    return "".join(part.capitalize() for part in table.name.split("_")) + ".csv"
+
+
 def load_extracts(
     source_dir: Path,
     warehouse: Path,
@@ -1032,6 +1099,7 @@ def load_extracts(
     timestamp_floor: date = DEFAULT_TIMESTAMP_FLOOR,
     planned_horizon_years: int = DEFAULT_PLANNED_HORIZON_YEARS,
     now: datetime | None = None,
+    crm: str = "extract",
 ) -> list[TableResult]:
     """Validate the extract folder ``source_dir`` and load it into the raw file beside
     ``warehouse`` (``paths.raw_path_for(warehouse)``), in one transaction.
@@ -1044,8 +1112,11 @@ def load_extracts(
     encoding; timestamps before ``timestamp_floor``, events after the load (``now``, default
     the wall clock) plus a day and planned times beyond ``planned_horizon_years`` are
     implausible_timestamp. ``notice`` receives one-line remarks such as ignored columns.
-    See the module docstring for the checks and counts.
+    See the module docstring for the checks and counts. ``crm`` names what the folder holds:
+    ``extract`` (contract v1, schema raw) or a CRM's object files (``salesforce``: schema
+    salesforce, journey_sla/crm_objects.py, docs/crm_sources.md).
     """
+    contract = _contract(crm)
     source_dir = Path(source_dir)
     raw = raw_path_for(warehouse)
     try:
@@ -1056,11 +1127,13 @@ def load_extracts(
         raise LoadError(f"--max-reject-rate must be between 0 and 1, not {max_reject_rate}")
 
     # Pre-flight: every way the input as a whole can fail, before anything is written.
-    files = _discover(source_dir, notice)
+    files = _discover(source_dir, notice, contract)
     if not files:
-        raise LoadError(f"{source_dir}: no contract table files found; nothing was loaded")
+        what = "contract table" if contract is EXTRACT else f"{contract.name} object"
+        raise LoadError(f"{source_dir}: no {what} files found; nothing was loaded")
     sources = {
-        name: _inspect(TABLES_BY_NAME[name], path, notice, encoding) for name, path in files.items()
+        name: _inspect(contract.tables_by_name[name], path, notice, encoding, contract)
+        for name, path in files.items()
     }
     problem = last_load_problem(raw)
     if problem and "is running" in problem:
@@ -1068,10 +1141,13 @@ def load_extracts(
     if problem:
         notice(f"{raw.name}: {problem.split(';')[0]}; this load starts over from the raw file")
     _remove_stale_partials(raw)
-    if replace or not _raw_has_data(raw):
-        for table in TABLES:
-            if table.name not in sources:
-                raise LoadError(f"{table.name}.csv: file not found in {source_dir}")
+    if replace or not _raw_has_data(raw, contract):
+        for table in contract.tables:
+            if table.name in contract.required_tables and table.name not in sources:
+                raise LoadError(f"{_file_name(contract, table)}: file not found in {source_dir}")
+        for table_name, note in contract.missing_notes:
+            if table_name not in sources:
+                notice(note)
 
     existed = raw.exists()
     new_dirs = [p for p in [raw.parent, *raw.parent.parents] if not p.exists()]
@@ -1095,6 +1171,7 @@ def load_extracts(
                 connection,
                 load_id,
                 loaded_at,
+                contract=contract,
                 scratch=scratch,
                 notice=notice,
                 max_reject_rate=max_reject_rate,
@@ -1105,11 +1182,12 @@ def load_extracts(
             load.run("BEGIN TRANSACTION")
             try:
                 _create_raw_tables(load, replace)
-                with _progress(show_progress, len(TABLES)) as step:
-                    for table in TABLES:
+                with _progress(show_progress, len(contract.tables)) as step:
+                    for table in contract.tables:
                         source = sources.get(table.name)
                         if source is None:
-                            results.append(TableResult(table.name, None, 0, 0, 0, 0, 0))
+                            name = contract.table_name(table)
+                            results.append(TableResult(name, None, 0, 0, 0, 0, 0))
                         else:
                             results.append(_load_table(load, source))
                         kill_point("load:table")

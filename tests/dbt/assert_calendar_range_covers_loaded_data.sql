@@ -49,7 +49,7 @@ instants_outside as (
         and clock_instants.source_column not in (
             -- Planned times and contract ends only widen the range for due times; they
             -- need not lie inside it.
-            'stg_crm__activities.scheduled_for_at', 'stg_crm__contracts.end_date'
+            'int_crm__activities.scheduled_for_at', 'int_crm__contracts.end_date'
         )
         and clock_instants.latest_at >= cast(calendar_range.end_date as {{ dbt.type_timestamp() }})
 

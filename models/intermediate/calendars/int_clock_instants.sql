@@ -7,37 +7,37 @@ with
 
 journeys as (
 
-    select * from {{ ref('stg_crm__journeys') }}
+    select * from {{ ref('int_crm__journeys') }}
 
 ),
 
 stage_events as (
 
-    select * from {{ ref('stg_crm__stage_events') }}
+    select * from {{ ref('int_crm__stage_events') }}
 
 ),
 
 activities as (
 
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_crm__activities') }}
 
 ),
 
 assignments as (
 
-    select * from {{ ref('stg_crm__assignments') }}
+    select * from {{ ref('int_crm__assignments') }}
 
 ),
 
 signals as (
 
-    select * from {{ ref('stg_crm__signals') }}
+    select * from {{ ref('int_crm__signals') }}
 
 ),
 
 contracts as (
 
-    select * from {{ ref('stg_crm__contracts') }}
+    select * from {{ ref('int_crm__contracts') }}
 
 ),
 
@@ -48,7 +48,7 @@ contracts as (
 instants as (
 
     select
-        'stg_crm__journeys.created_at' as source_column,
+        'int_crm__journeys.created_at' as source_column,
         true as is_clock_start,
         false as is_clock_end,
         created_at as instant_at
@@ -57,7 +57,7 @@ instants as (
     union all
 
     select
-        'stg_crm__stage_events.occurred_at' as source_column,
+        'int_crm__stage_events.occurred_at' as source_column,
         true as is_clock_start,
         true as is_clock_end,
         occurred_at as instant_at
@@ -66,7 +66,7 @@ instants as (
     union all
 
     select
-        'stg_crm__activities.occurred_at' as source_column,
+        'int_crm__activities.occurred_at' as source_column,
         true as is_clock_start,
         true as is_clock_end,
         occurred_at as instant_at
@@ -75,7 +75,7 @@ instants as (
     union all
 
     select
-        'stg_crm__activities.scheduled_for_at' as source_column,
+        'int_crm__activities.scheduled_for_at' as source_column,
         false as is_clock_start,
         true as is_clock_end,
         scheduled_for_at as instant_at
@@ -84,7 +84,7 @@ instants as (
     union all
 
     select
-        'stg_crm__assignments.assigned_at' as source_column,
+        'int_crm__assignments.assigned_at' as source_column,
         true as is_clock_start,
         true as is_clock_end,
         assigned_at as instant_at
@@ -93,7 +93,7 @@ instants as (
     union all
 
     select
-        'stg_crm__signals.detected_at' as source_column,
+        'int_crm__signals.detected_at' as source_column,
         true as is_clock_start,
         true as is_clock_end,
         detected_at as instant_at
@@ -102,7 +102,7 @@ instants as (
     union all
 
     select
-        'stg_crm__contracts.start_date' as source_column,
+        'int_crm__contracts.start_date' as source_column,
         true as is_clock_start,
         false as is_clock_end,
         cast(start_date as {{ dbt.type_timestamp() }}) as instant_at
@@ -111,7 +111,7 @@ instants as (
     union all
 
     select
-        'stg_crm__contracts.end_date' as source_column,
+        'int_crm__contracts.end_date' as source_column,
         false as is_clock_start,
         true as is_clock_end,
         cast(end_date as {{ dbt.type_timestamp() }}) as instant_at

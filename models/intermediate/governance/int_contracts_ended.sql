@@ -4,7 +4,7 @@ with
 
 contracts as (
 
-    select * from {{ ref('stg_crm__contracts') }}
+    select * from {{ ref('int_crm__contracts') }}
 
 ),
 

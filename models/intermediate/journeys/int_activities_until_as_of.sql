@@ -5,7 +5,7 @@ with
 
 activities as (
 
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_crm__activities') }}
 
 ),
 

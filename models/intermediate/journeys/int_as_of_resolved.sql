@@ -11,25 +11,25 @@ load_log as (
 
 stage_events as (
 
-    select * from {{ ref('stg_crm__stage_events') }}
+    select * from {{ ref('int_crm__stage_events') }}
 
 ),
 
 activities as (
 
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_crm__activities') }}
 
 ),
 
 assignments as (
 
-    select * from {{ ref('stg_crm__assignments') }}
+    select * from {{ ref('int_crm__assignments') }}
 
 ),
 
 signals as (
 
-    select * from {{ ref('stg_crm__signals') }}
+    select * from {{ ref('int_crm__signals') }}
 
 ),
 

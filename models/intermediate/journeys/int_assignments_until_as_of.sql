@@ -4,7 +4,7 @@ with
 
 assignments as (
 
-    select * from {{ ref('stg_crm__assignments') }}
+    select * from {{ ref('int_crm__assignments') }}
 
 ),
 

@@ -4,13 +4,13 @@ with
 
 journeys as (
 
-    select * from {{ ref('stg_crm__journeys') }}
+    select * from {{ ref('int_crm__journeys') }}
 
 ),
 
 accounts as (
 
-    select * from {{ ref('stg_crm__accounts') }}
+    select * from {{ ref('int_crm__accounts') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 stage_events as (
 
-    select * from {{ ref('stg_crm__stage_events') }}
+    select * from {{ ref('int_crm__stage_events') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 users as (
 
-    select * from {{ ref('stg_crm__users') }}
+    select * from {{ ref('int_crm__users') }}
 
 ),
 

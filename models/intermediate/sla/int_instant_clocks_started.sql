@@ -45,13 +45,13 @@ owner_history as (
 
 contracts as (
 
-    select * from {{ ref('stg_crm__contracts') }}
+    select * from {{ ref('int_crm__contracts') }}
 
 ),
 
 signals as (
 
-    select * from {{ ref('stg_crm__signals') }}
+    select * from {{ ref('int_crm__signals') }}
 
 ),
 

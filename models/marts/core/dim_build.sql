@@ -1,6 +1,7 @@
 -- Exactly one row describing this build: the as_of its clocks are evaluated at and where it
--- came from, the conversion window, the calendar range, the data's first month and the
--- last load — what every page and export states beside its numbers.
+-- came from, the input (extract or a CRM, and the CRM mapping's version), the conversion
+-- window, the calendar range, the data's first month and the last load — what every page
+-- and export states beside its numbers.
 {%- set crm_record_url = (var('crm_record_url', '') or '') | replace("'", "''") %}
 with
 
@@ -25,6 +26,12 @@ visits as (
 load_log as (
 
     select * from {{ ref('mart_load_log') }}
+
+),
+
+mapping as (
+
+    select * from {{ ref('int_crm_mapping_version') }}
 
 ),
 
@@ -60,7 +67,8 @@ loads as (
 final as (
 
     select
-        'extract' as source_kind,
+        mapping.source_kind,
+        mapping.mapping_version,
         as_of.as_of_source,
         as_of.is_as_of_given,
         cast({{ var('conversion_window_days', 90) }} as integer) as conversion_window_days,
@@ -78,6 +86,7 @@ final as (
     cross join calendar_range
     cross join data_range
     cross join loads
+    cross join mapping
 
 )
 

@@ -1,12 +1,13 @@
 -- Size: over 250 lines on purpose — one long table of every check the Data health page
 -- lists (load reconciliation, rejects, reason codes, CRM hygiene), each a short CTE.
 -- Data quality findings in one long table the app can list: what the loader rejected,
--- whether the load reconciles, and CRM hygiene the SLA numbers depend on.
+-- whether the load reconciles, CRM values the mapping seeds do not name, and CRM hygiene the
+-- SLA numbers depend on.
 {%- set timed_tables = [
-    {'table_name': 'stage_events', 'model': 'stg_crm__stage_events', 'at': 'occurred_at'},
-    {'table_name': 'activities', 'model': 'stg_crm__activities', 'at': 'occurred_at'},
-    {'table_name': 'assignments', 'model': 'stg_crm__assignments', 'at': 'assigned_at'},
-    {'table_name': 'signals', 'model': 'stg_crm__signals', 'at': 'detected_at'},
+    {'table_name': 'stage_events', 'model': 'int_crm__stage_events', 'at': 'occurred_at'},
+    {'table_name': 'activities', 'model': 'int_crm__activities', 'at': 'occurred_at'},
+    {'table_name': 'assignments', 'model': 'int_crm__assignments', 'at': 'assigned_at'},
+    {'table_name': 'signals', 'model': 'int_crm__signals', 'at': 'detected_at'},
 ] -%}
 {%- set recycle_reason_problems = [
     'missing_code', 'unknown_code', 'retired_code', 'code_not_for_recycles',
@@ -33,7 +34,7 @@ recycles as (
 
 journeys as (
 
-    select * from {{ ref('stg_crm__journeys') }}
+    select * from {{ ref('int_crm__journeys') }}
 
 ),
 
@@ -48,6 +49,12 @@ journeys as (
 as_of as (
 
     select * from {{ ref('int_as_of_resolved') }}
+
+),
+
+unmapped_values as (
+
+    select * from {{ ref('int_crm__unmapped_values') }}
 
 ),
 
@@ -91,6 +98,14 @@ check_catalog as (
         'events_after_as_of' as check_name,
         'info' as severity,
         'Rows timestamped after as_of; this build ignores them.' as description
+    union all
+    select
+        7 as check_order,
+        'unmapped_crm_values' as check_name,
+        'warning' as severity,
+        'CRM values no mapping seed names (seeds/crm/): the records carrying them lack a stage, '
+        || 'role or activity type; detail names the field, the value and up to five record ids.'
+            as description
 
 ),
 
@@ -249,6 +264,20 @@ timing_findings as (
 
 ),
 
+unmapped_findings as (
+
+    select
+        'unmapped_crm_values' as check_name,
+        unmapped_values.crm || '.' || unmapped_values.crm_object as table_name,
+        unmapped_values.field || ' = ' || unmapped_values.value
+        || ' (' || unmapped_values.example_record_ids || ')' as detail,
+        unmapped_values.record_count as finding_count,
+        unmapped_values.record_count as checked_count
+
+    from unmapped_values
+
+),
+
 findings as (
 
     select * from reconciliation_findings
@@ -260,6 +289,8 @@ findings as (
     select * from ownerless_findings
     union all
     select * from timing_findings
+    union all
+    select * from unmapped_findings
 
 ),
 

@@ -8,7 +8,7 @@ with
 {% for table_name in crm_tables %}
     {{ table_name }} as (
 
-        select * from {{ ref('stg_crm__' ~ table_name) }}
+        select * from {{ ref('int_crm__' ~ table_name) }}
 
     ),
 

@@ -1,0 +1,35 @@
+-- Values of the selected CRM the mapping seeds do not name (none for the extract, whose
+-- values the loader already checked): one row per crm, object, field and value, with how
+-- many records carry it and up to five of their ids. mart_data_quality lists each one.
+{%- set crm = var('crm') %}
+
+with
+
+{% if crm == 'salesforce' %}
+    unmapped as (
+
+        select * from {{ ref('int_salesforce__unmapped_values') }}
+
+    ),
+{% else %}
+    unmapped as (
+
+        select
+            cast(null as varchar) as crm,
+            cast(null as varchar) as crm_object,
+            cast(null as varchar) as field,
+            cast(null as varchar) as value,
+            cast(null as bigint) as record_count,
+            cast(null as varchar) as example_record_ids
+        where false
+
+    ),
+{% endif %}
+
+final as (
+
+    select * from unmapped
+
+)
+
+select * from final

@@ -1,0 +1,43 @@
+{{ config(enabled=var('crm') == 'salesforce') }}
+
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'contract') }}
+
+),
+
+renamed as (
+
+    select
+        {{ crm_columns(source('salesforce', 'contract'), [
+            ['id', 'varchar', 'contract_id'],
+            ['account_id', 'varchar', 'account_id'],
+            ['status', 'varchar', 'status'],
+            ['start_date', 'date', 'start_date'],
+            ['end_date', 'date', 'end_date'],
+            ['contract_term', 'double', 'contract_term'],
+            ['created_date', 'timestamp', 'created_at'],
+            ['_source_file', 'varchar', 'source_file_name'],
+            ['_load_id', 'varchar', 'load_id'],
+            ['_loaded_at', 'timestamp', 'loaded_at'],
+            ['_fivetran_synced', 'timestamp', 'fivetran_synced_at'],
+        ]) }}
+
+    from source
+    where {{ crm_not_deleted(source('salesforce', 'contract')) }}
+
+),
+
+final as (
+
+    select
+        * exclude (loaded_at, fivetran_synced_at),
+        coalesce(loaded_at, fivetran_synced_at) as loaded_at
+
+    from renamed
+
+)
+
+select * from final

@@ -1,0 +1,45 @@
+{{ config(enabled=var('crm') == 'salesforce') }}
+
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'event') }}
+
+),
+
+renamed as (
+
+    select
+        {{ crm_columns(source('salesforce', 'event'), [
+            ['id', 'varchar', 'event_id'],
+            ['who_id', 'varchar', 'who_id'],
+            ['what_id', 'varchar', 'what_id'],
+            ['owner_id', 'varchar', 'owner_id'],
+            ['subject', 'varchar', 'subject'],
+            ['event_subtype', 'varchar', 'event_subtype'],
+            ['type', 'varchar', 'type'],
+            ['start_date_time', 'timestamp', 'starts_at'],
+            ['created_date', 'timestamp', 'created_at'],
+            ['_source_file', 'varchar', 'source_file_name'],
+            ['_load_id', 'varchar', 'load_id'],
+            ['_loaded_at', 'timestamp', 'loaded_at'],
+            ['_fivetran_synced', 'timestamp', 'fivetran_synced_at'],
+        ]) }}
+
+    from source
+    where {{ crm_not_deleted(source('salesforce', 'event')) }}
+
+),
+
+final as (
+
+    select
+        * exclude (loaded_at, fivetran_synced_at),
+        coalesce(loaded_at, fivetran_synced_at) as loaded_at
+
+    from renamed
+
+)
+
+select * from final
