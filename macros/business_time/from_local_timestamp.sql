@@ -10,5 +10,6 @@
 {%- endmacro %}
 
 {% macro default__from_local_timestamp(local_ts, timezone) -%}
-    (({{ local_ts }} at time zone {{ timezone }}) at time zone 'UTC')
+    {#- Parenthesised: `d + interval '9 hours' at time zone z` would bind to the interval. #}
+    ((({{ local_ts }}) at time zone {{ timezone }}) at time zone 'UTC')
 {%- endmacro %}

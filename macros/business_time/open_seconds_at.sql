@@ -35,13 +35,13 @@
                 + case
                     when {{ input_alias }}.{{ at_column }} >= {{ interval_alias }}.closes_at
                         then {{ interval_alias }}.open_seconds * 1000000
-                    else {{ dbt.datediff(interval_alias ~ '.opens_at', input_alias ~ '.' ~ at_column, 'microsecond') }}
+                    else {{ journey_sla.microseconds_between(interval_alias ~ '.opens_at', input_alias ~ '.' ~ at_column) }}
                 end
-                as double precision
+                as {{ journey_sla.stats_double() }}
             ) / 1000000
         {#- no interval opened yet: zero open time has accrued, unless the calendar does not exist #}
         when {{ input_alias }}.{{ at_column }} is not null and {{ is_known_calendar }}
-            then cast(0 as double precision)
+            then cast(0 as {{ journey_sla.stats_double() }})
     end
 {%- endmacro %}
 

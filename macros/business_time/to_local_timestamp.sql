@@ -16,5 +16,5 @@
 {%- endmacro %}
 
 {% macro default__to_local_timestamp(ts, timezone) -%}
-    (({{ ts }} at time zone 'UTC') at time zone {{ timezone }})
+    ((({{ ts }}) at time zone 'UTC') at time zone {{ timezone }})
 {%- endmacro %}
