@@ -265,7 +265,11 @@ def served_schema(target: str) -> str:
 
 
 def build_on_engine(
-    target: str, as_of: str | None = None, dbt_args: tuple[str, ...] | list[str] = ()
+    target: str,
+    as_of: str | None = None,
+    dbt_args: tuple[str, ...] | list[str] = (),
+    schema: str | None = None,
+    raw: str | None = None,
 ) -> tuple[str, int, int]:
     """``dbt build --target postgres|spark``; returns (schema, nodes passed, nodes total).
 
@@ -280,9 +284,9 @@ def build_on_engine(
 
     if target not in SCHEMA_VARIABLE:
         raise ValueError(f"--target {target!r}: choose one of {', '.join(ENGINES)}")
-    served = served_schema(target)
+    served = schema or served_schema(target)
     schema = staging_schema(served) if target == "postgres" else served
-    variables = {**dbt_vars(as_of), "raw_schema": raw_schema()}
+    variables = {**dbt_vars(as_of), "raw_schema": raw or raw_schema()}
     env = {SCHEMA_VARIABLE[target]: schema}
     args = ["build", "--target", target, "--vars", json.dumps(variables), *dbt_args]
     try:
