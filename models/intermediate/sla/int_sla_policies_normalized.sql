@@ -25,8 +25,8 @@ normalized as (
         nullif(lower(trim(owner_role)), '') as owner_role,
         replace(lower(failure_action), ' ', '') as failure_action,
         kpi,
-        cast(target_value as {{ journey_sla.stats_double() }}) as target_value,
-        cast(warning_pct as {{ journey_sla.stats_double() }}) as warning_pct,
+        cast(target_value as {{ stats_double() }}) as target_value,
+        cast(warning_pct as {{ stats_double() }}) as warning_pct,
         cast(min_attempts as integer) as min_attempts,
         cast(coalesce(min_channels, 1) as integer) as min_channels,
         is_active
