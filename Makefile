@@ -24,6 +24,7 @@ run: install
 
 test: install
 	scripts/install_browser.sh
+	scripts/install_engines.sh
 	$(BIN)/python -m pytest
 
 # sqlfluff's dbt templater compiles the project, and the profile attaches the raw DuckDB

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from journey_sla.paths import app_script, warehouse_path
+from journey_sla.paths import app_script, raw_path_for, warehouse_path
 
 DEFAULT_DEMO_DIR = Path("data") / "demo"
 DEFAULT_DEMO_JOURNEYS = 20_000
@@ -125,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(build)
     build.add_argument("--as-of", help="the clock's 'now' (default: latest timestamp in the data)")
+    build.add_argument(
+        "--target",
+        choices=["duckdb", "postgres", "spark"],
+        default="duckdb",
+        help="engine (default duckdb, the embedded file; postgres/spark: docs/engines.md)",
+    )
 
     run = sub.add_parser(
         "run",
@@ -216,6 +222,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--month", help="YYYY-MM (default: the last complete month before as_of)")
     report.add_argument("--out", required=True, help="review.html or review.pdf")
 
+    publish = sub.add_parser(
+        "publish",
+        help="publish the validated raw tables as Parquet, or copy them into postgres/spark",
+        description=(
+            "Writes every raw table the loader accepted (loaded rows only; rejects and the "
+            "load log keep their own tables) as DIR/<table>/part-0.parquet. With --target "
+            "postgres|spark the files are copied into the engine's raw schema "
+            "($JOURNEY_SLA_RAW_SCHEMA, default raw), replacing it."
+        ),
+    )
+    _add_db(publish)
+    publish.add_argument("--out", help="folder for the Parquet files (default: a temp folder)")
+    publish.add_argument("--target", choices=["postgres", "spark"], help="copy into this engine")
+
     app = sub.add_parser(
         "app", help="start the Streamlit app", description="Serve the app on 127.0.0.1."
     )
@@ -292,6 +312,13 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
     from journey_sla.build import build_warehouse
 
+    target = getattr(args, "target", "duckdb")
+    if target != "duckdb":
+        from journey_sla.engines import build_on_engine
+
+        schema, passed, total = build_on_engine(target, args.as_of, list(dbt_args))
+        print(f"built {passed}/{total} dbt nodes into {target} schema {schema}")
+        return 0
     result = build_warehouse(warehouse_path(args.db), as_of=args.as_of, dbt_args=dbt_args)
     print(f"built {result.nodes_passed}/{result.nodes_total} dbt nodes into {result.warehouse}")
     if result.as_of is not None:
@@ -369,6 +396,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from journey_sla.engines import copy_to_postgres, copy_to_spark, publish, raw_schema
+
+    if not args.out and not args.target:
+        raise UserError("publish: give --out DIR, --target postgres|spark, or both")
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(args.out) if args.out else Path(scratch)
+        for table in publish(raw_path_for(warehouse_path(args.db)), out):
+            print(f"{table.table}: {table.rows:,} rows -> {table.path}")
+        if args.target:
+            copy = copy_to_postgres if args.target == "postgres" else copy_to_spark
+            counts = copy(out)
+            print(f"copied {len(counts)} tables into {args.target} schema {raw_schema()}")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     db = warehouse_path(args.db).resolve()
     print(f"journey-sla app: http://127.0.0.1:{args.port}  (warehouse {db})", flush=True)
@@ -415,6 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_build(args, extra)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "publish":
+            return cmd_publish(args)
         if args.command == "app":
             return cmd_app(args)
         if args.command == "export":

@@ -11,3 +11,13 @@
 {% macro default__add_seconds(ts, seconds) -%}
     {{ dbt.dateadd('microsecond', 'round((' ~ seconds ~ ') * 1000000)', ts) }}
 {%- endmacro %}
+
+{#- PostgreSQL: an interval of whole microseconds (exact below 2^53 microseconds). -#}
+{% macro postgres__add_seconds(ts, seconds) -%}
+    (({{ ts }}) + round(({{ seconds }}) * 1000000) * interval '1 microsecond')
+{%- endmacro %}
+
+{#- Spark: dbt-spark's dateadd works to whole seconds; shift the epoch microseconds. -#}
+{% macro spark__add_seconds(ts, seconds) -%}
+    timestamp_micros(unix_micros({{ ts }}) + cast(round(({{ seconds }}) * 1000000) as bigint))
+{%- endmacro %}

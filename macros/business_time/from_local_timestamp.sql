@@ -10,5 +10,13 @@
 {%- endmacro %}
 
 {% macro default__from_local_timestamp(local_ts, timezone) -%}
-    (({{ local_ts }} at time zone {{ timezone }}) at time zone 'UTC')
+    {#- Parenthesised: `d + interval '9 hours' at time zone z` would bind to the interval. #}
+    ((({{ local_ts }}) at time zone {{ timezone }}) at time zone 'UTC')
+{%- endmacro %}
+
+{#- Spark: a wall-clock time in a spring-forward gap moves forward by the gap (the later
+    candidate, as ICU); one in a fall-back overlap takes the earlier offset (java.time),
+    where ICU takes the later: opening hours never start or end inside that hour here. -#}
+{% macro spark__from_local_timestamp(local_ts, timezone) -%}
+    to_utc_timestamp({{ local_ts }}, {{ timezone }})
 {%- endmacro %}

@@ -35,13 +35,13 @@
                 + case
                     when {{ input_alias }}.{{ at_column }} >= {{ interval_alias }}.closes_at
                         then {{ interval_alias }}.open_seconds * 1000000
-                    else {{ dbt.datediff(interval_alias ~ '.opens_at', input_alias ~ '.' ~ at_column, 'microsecond') }}
+                    else {{ journey_sla.microseconds_between(interval_alias ~ '.opens_at', input_alias ~ '.' ~ at_column) }}
                 end
-                as double precision
+                as {{ journey_sla.stats_double() }}
             ) / 1000000
         {#- no interval opened yet: zero open time has accrued, unless the calendar does not exist #}
         when {{ input_alias }}.{{ at_column }} is not null and {{ is_known_calendar }}
-            then cast(0 as double precision)
+            then cast(0 as {{ journey_sla.stats_double() }})
     end
 {%- endmacro %}
 
@@ -135,4 +135,88 @@
     from {{ intervals }} as intervals
     inner join ({{ journey_sla._duckdb_calendar_offsets(intervals) }}) as offsets
         on intervals.calendar_id = offsets.calendar_id
+{%- endmacro %}
+
+
+{#- PostgreSQL and Spark have no ASOF join, and a range join costs them a nested loop or a
+    broadcast filter. Instead: union each distinct (calendar, instant) probe with the interval
+    index, order by calendar and instant (an interval opening at the instant sorts first, so
+    it counts: opens_at <= at), carry the last interval number forward with a running max
+    (interval numbers grow with opens_at), and join the probes back by equality. -#}
+{% macro postgres__open_seconds_at(relation, calendar_column, at_column, output_column) -%}
+    {{ journey_sla._carried_open_seconds_at(relation, calendar_column, at_column, output_column) }}
+{%- endmacro %}
+
+{% macro spark__open_seconds_at(relation, calendar_column, at_column, output_column) -%}
+    {{ journey_sla._carried_open_seconds_at(relation, calendar_column, at_column, output_column) }}
+{%- endmacro %}
+
+
+{% macro _numbered_intervals(intervals) -%}
+    select
+        intervals.*,
+        row_number() over (partition by intervals.calendar_id order by intervals.opens_at) as interval_number
+
+    from {{ intervals }} as intervals
+{%- endmacro %}
+
+
+{% macro _carried_open_seconds_at(relation, calendar_column, at_column, output_column) -%}
+    {%- set intervals = ref('int_calendar_open_intervals') -%}
+    select
+        business_time_input.*,
+        {{ journey_sla._open_seconds_from_interval(
+            'business_time_input',
+            'business_time_interval',
+            at_column,
+            'business_time_interval.calendar_id is not null',
+            'business_time_input.' ~ calendar_column ~ ' in (select calendar_id from ' ~ intervals ~ ')'
+        ) }} as {{ output_column }}
+
+    from {{ relation }} as business_time_input
+    left join (
+        select
+            calendar_id,
+            probe_at,
+            carried_interval_number
+
+        from (
+            select
+                calendar_id,
+                probe_at,
+                is_probe,
+                max(interval_number) over (
+                    partition by calendar_id
+                    order by probe_at, is_probe
+                    rows between unbounded preceding and current row
+                ) as carried_interval_number
+
+            from (
+                select distinct
+                    {{ calendar_column }} as calendar_id,
+                    {{ at_column }} as probe_at,
+                    1 as is_probe,
+                    cast(null as {{ dbt.type_bigint() }}) as interval_number
+
+                from {{ relation }}
+                where {{ at_column }} is not null
+
+                union all
+
+                select
+                    calendar_id,
+                    opens_at as probe_at,
+                    0 as is_probe,
+                    interval_number
+
+                from ({{ journey_sla._numbered_intervals(intervals) }}) as numbered
+            ) as probes_and_intervals
+        ) as carried
+        where is_probe = 1
+    ) as business_time_probe
+        on business_time_input.{{ calendar_column }} = business_time_probe.calendar_id
+        and business_time_input.{{ at_column }} = business_time_probe.probe_at
+    left join ({{ journey_sla._numbered_intervals(intervals) }}) as business_time_interval
+        on business_time_probe.calendar_id = business_time_interval.calendar_id
+        and business_time_probe.carried_interval_number = business_time_interval.interval_number
 {%- endmacro %}

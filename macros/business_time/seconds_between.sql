@@ -3,8 +3,9 @@
     {{ return(adapter.dispatch('seconds_between', 'journey_sla')(start_at, end_at)) }}
 {%- endmacro %}
 
+{#- Parenthesised: a following `/ 60` must divide the whole difference. -#}
 {% macro default__seconds_between(start_at, end_at) -%}
-    ({{ dbt.datediff(start_at, end_at, 'millisecond') }} / 1000.0)
+    (cast({{ journey_sla.microseconds_between(start_at, end_at) }} as {{ journey_sla.stats_double() }}) / 1000000)
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(start_at, end_at) -%}

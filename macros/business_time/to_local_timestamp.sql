@@ -16,5 +16,10 @@
 {%- endmacro %}
 
 {% macro default__to_local_timestamp(ts, timezone) -%}
-    (({{ ts }} at time zone 'UTC') at time zone {{ timezone }})
+    ((({{ ts }}) at time zone 'UTC') at time zone {{ timezone }})
+{%- endmacro %}
+
+{#- Spark has no AT TIME ZONE; its timestamps are instants shown in the session zone (UTC). -#}
+{% macro spark__to_local_timestamp(ts, timezone) -%}
+    from_utc_timestamp({{ ts }}, {{ timezone }})
 {%- endmacro %}

@@ -21,7 +21,7 @@
             journey_sla._stats_percent(lift),
             "' pts), p '",
             "case when " ~ p_value ~ " < 0.0001 then '< 0.0001' else "
-                ~ dbt.concat(["'= '", journey_sla._stats_text('round(' ~ p_value ~ ', 4)')]) ~ " end",
+                ~ dbt.concat(["'= '", journey_sla.stats_round_text(p_value, 4)]) ~ " end",
             "case when " ~ p_value ~ " < " ~ alpha ~ " then ' < " ~ alpha ~ "' else ' >= " ~ alpha ~ ": no significant difference' end",
         ]) }}
     end
@@ -32,5 +32,5 @@
 {%- endmacro %}
 
 {% macro _stats_percent(fraction) -%}
-    cast(round(100 * {{ fraction }}, 1) as {{ dbt.type_string() }})
+    {{ journey_sla.stats_round_text('100 * ' ~ fraction, 1) }}
 {%- endmacro %}

@@ -19,3 +19,8 @@
 {% macro bigquery__stats_double() -%}
     float64
 {%- endmacro %}
+
+{#- Spark: `double` (its `float` is 32-bit and it has no `double precision`). -#}
+{% macro spark__stats_double() -%}
+    double
+{%- endmacro %}

@@ -8,11 +8,19 @@ select
     opens_at,
     closes_at,
     case
-        when not coalesce(regexp_full_match(opens_at, '([01][0-9]|2[0-3]):[0-5][0-9]'), false)
+        when
+            not coalesce(
+                {{ journey_sla.full_match('opens_at', "'([01][0-9]|2[0-3]):[0-5][0-9]'") }}, false
+            )
             then 'opens_at is not HH:MM between 00:00 and 23:59'
         else 'closes_at is not HH:MM between 00:00 and 24:00'
     end as problem
 
 from {{ ref('business_calendars') }}
-where not coalesce(regexp_full_match(opens_at, '([01][0-9]|2[0-3]):[0-5][0-9]'), false)
-    or not coalesce(regexp_full_match(closes_at, '([01][0-9]|2[0-3]):[0-5][0-9]|24:00'), false)
+where
+    not coalesce(
+        {{ journey_sla.full_match('opens_at', "'([01][0-9]|2[0-3]):[0-5][0-9]'") }}, false
+    )
+    or not coalesce(
+        {{ journey_sla.full_match('closes_at', "'([01][0-9]|2[0-3]):[0-5][0-9]|24:00'") }}, false
+    )

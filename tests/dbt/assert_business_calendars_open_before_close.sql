@@ -12,5 +12,5 @@ select
 
 from {{ ref('business_calendars') }}
 where opens_at >= closes_at
-    and regexp_full_match(opens_at, '([01][0-9]|2[0-3]):[0-5][0-9]')
-    and regexp_full_match(closes_at, '([01][0-9]|2[0-3]):[0-5][0-9]|24:00')
+    and {{ journey_sla.full_match('opens_at', "'([01][0-9]|2[0-3]):[0-5][0-9]'") }}
+    and {{ journey_sla.full_match('closes_at', "'([01][0-9]|2[0-3]):[0-5][0-9]|24:00'") }}

@@ -11,4 +11,4 @@ select
 
 from {{ ref('business_calendars') }}
 where timezone is null
-    or timezone not in (select timezone_names.name from pg_timezone_names() as timezone_names)
+    or not {{ journey_sla.is_known_timezone("timezone") }}

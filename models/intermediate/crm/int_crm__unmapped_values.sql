@@ -15,12 +15,12 @@ with
     unmapped as (
 
         select
-            cast(null as varchar) as crm,
-            cast(null as varchar) as crm_object,
-            cast(null as varchar) as field,
-            cast(null as varchar) as value,
+            cast(null as {{ dbt.type_string() }}) as crm,
+            cast(null as {{ dbt.type_string() }}) as crm_object,
+            cast(null as {{ dbt.type_string() }}) as field,
+            cast(null as {{ dbt.type_string() }}) as value,
             cast(null as bigint) as record_count,
-            cast(null as varchar) as example_record_ids
+            cast(null as {{ dbt.type_string() }}) as example_record_ids
         where false
 
     ),

@@ -10,7 +10,7 @@ with
 
         select
             '{{ seed_name }}' as seed_name,
-            cast(to_json(seed_rows) as varchar) as row_text  -- noqa: RF03
+            cast(to_json(seed_rows) as {{ dbt.type_string() }}) as row_text  -- noqa: RF03
         from {{ ref(seed_name) }} as seed_rows  -- noqa: AL05
         where crm = '{{ var("crm") }}'
 

@@ -133,10 +133,11 @@ final as (
         lead(visits.entered_at) over (
             partition by visits.journey_id order by visits.journey_visit_sequence
         ) as exited_at,
-        row_number() over (
+        -- bigint on every engine (Spark's row_number() is an int; the contract says bigint)
+        cast(row_number() over (
             partition by visits.journey_id, visits.stage
             order by visits.journey_visit_sequence
-        ) as visit_number
+        ) as {{ dbt.type_bigint() }}) as visit_number
 
     from visits
 

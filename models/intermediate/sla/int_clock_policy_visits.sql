@@ -27,7 +27,7 @@ final as (
         -- A compact join key for the clock models: grouping millions of joined rows on it is
         -- about twice as fast as on the two string ids it stands for. It is only a key inside
         -- one build (numbering without an order avoids a global sort), never an id to keep.
-        row_number() over () as policy_visit_key,
+        {{ journey_sla.surrogate_row_key() }} as policy_visit_key,
         policies.policy_id,
         policies.sla_type,
         visits.stage_visit_id,

@@ -308,7 +308,7 @@ final as (
         cast(check_catalog.check_order as integer) as check_order,
         cast(findings.finding_count as bigint) as finding_count,
         cast(findings.checked_count as bigint) as checked_count,
-        cast(findings.finding_count as double precision)
+        cast(findings.finding_count as {{ stats_double() }})
         / nullif(findings.checked_count, 0) as finding_share,
         findings.finding_count = 0 as is_passing,
         as_of.as_of

@@ -205,7 +205,7 @@ final as (
         cast(
             coalesce(assignment_metrics.assignments_not_judged, 0) as {{ bigint }}
         ) as assignments_not_judged,
-        cast(assignment_metrics.assignments_matched as double precision)
+        cast(assignment_metrics.assignments_matched as {{ stats_double() }})
         / nullif(
             assignment_metrics.assignments_matched + assignment_metrics.assignments_mismatched, 0
         ) as compliance_rate,
@@ -215,14 +215,14 @@ final as (
         cast(
             coalesce(assignment_metrics.round_robin_without_context, 0) as {{ bigint }}
         ) as round_robin_without_context,
-        cast(assignment_metrics.round_robin_without_context as double precision)
+        cast(assignment_metrics.round_robin_without_context as {{ stats_double() }})
         / nullif(assignment_metrics.round_robin_judged, 0)
             as round_robin_without_context_share,
         cast(coalesce(load_metrics.open_visits, 0) as {{ bigint }}) as open_visits,
         cast(
             coalesce(load_metrics.owners_with_open_visits, 0) as {{ bigint }}
         ) as owners_with_open_visits,
-        cast(load_metrics.open_visits as double precision)
+        cast(load_metrics.open_visits as {{ stats_double() }})
         / nullif(load_metrics.owners_with_open_visits, 0)
             as open_visits_per_owner,
         cast(coalesce(clock_metrics.clocks_matched_met, 0) as {{ bigint }}) as clocks_matched_met,
@@ -235,10 +235,10 @@ final as (
         cast(
             coalesce(clock_metrics.clocks_mismatched_breached, 0) as {{ bigint }}
         ) as clocks_mismatched_breached,
-        cast(clock_metrics.clocks_matched_met as double precision)
+        cast(clock_metrics.clocks_matched_met as {{ stats_double() }})
         / nullif(clock_metrics.clocks_matched_met + clock_metrics.clocks_matched_breached, 0)
             as attainment_when_matched,
-        cast(clock_metrics.clocks_mismatched_met as double precision)
+        cast(clock_metrics.clocks_mismatched_met as {{ stats_double() }})
         / nullif(clock_metrics.clocks_mismatched_met + clock_metrics.clocks_mismatched_breached, 0)
             as attainment_when_mismatched,
         month_teams.month_start,

@@ -65,7 +65,7 @@ changes as (
         'opportunity' as crm_object,
         opportunity_id as record_id,
         'stagename' as field_key,
-        cast(null as varchar) as old_value,
+        cast(null as {{ dbt.type_string() }}) as old_value,
         stage_name as new_value,
         created_at,
         source_file_name,

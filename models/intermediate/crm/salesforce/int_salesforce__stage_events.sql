@@ -129,9 +129,9 @@ final as (
     select
         events.event_id,
         events.journey_id,
-        cast(null as varchar) as owner_id,
+        cast(null as {{ dbt.type_string() }}) as owner_id,
         stage_map.stage,
-        cast(null as varchar) as reason_code,
+        cast(null as {{ dbt.type_string() }}) as reason_code,
         events.occurred_at,
         events.source_file_name,
         events.load_id,

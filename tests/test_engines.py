@@ -1,0 +1,218 @@
+"""Cross-engine equivalence (issue 11): the same project on DuckDB and PostgreSQL, same numbers.
+
+Two scenarios, each loaded once by the real loader into a raw DuckDB file and built by the
+real ``dbt build`` (models, seeds, unit tests, data tests) on every engine:
+
+- the golden scenario (tests/golden/extracts, as_of pinned), and
+- a generated 300-journey extract with bad rows of every kind (the loader quarantines them;
+  only loaded rows are published to the other engines).
+
+Every ``fct_`` and ``mart_`` table must be equal row for row to DuckDB's (floats to 1e-9
+relative). The engines are started on this machine by ``scripts/install_engines.sh`` and
+``scripts/start_postgres.sh`` (as the browser test installs Chromium); when they cannot be,
+the test fails with the reason instead of skipping: an engine that silently drops out would
+prove nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from journey_sla.engine_compare import compare_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN_EXTRACTS = ROOT / "tests" / "golden" / "extracts"
+GOLDEN_AS_OF = "2025-11-30 00:00:00"
+GENERATED_JOURNEYS = 300
+
+pytestmark = pytest.mark.slow
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_script(*args: str) -> str:
+    result = subprocess.run(
+        [str(ROOT / "scripts" / args[0]), *args[1:]],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"{args[0]} failed ({result.returncode}): {result.stderr.strip()[-2000:]}",
+            pytrace=False,
+        )
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a free 127.0.0.1 port for the whole session.
+
+    Its folder is outside pytest's private temp root: the cluster runs as user `postgres`
+    when the tests run as root, and that user must reach it.
+    """
+    run_script("install_engines.sh")
+    folder = Path(tempfile.mkdtemp(prefix="journey-sla-postgres-"))
+    os.chmod(folder, 0o755)
+    port = run_script("start_postgres.sh", str(folder))
+    try:
+        with environment(JOURNEY_SLA_PG_PORT=port, JOURNEY_SLA_PG_HOST="127.0.0.1"):
+            yield port
+    finally:
+        subprocess.run(
+            [str(ROOT / "scripts" / "start_postgres.sh"), "--stop", str(folder)],
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_and_build_duckdb(extracts: Path, folder: Path, as_of: str | None) -> Path:
+    from journey_sla.build import build_warehouse
+    from journey_sla.load import load_extracts
+
+    warehouse = folder / "warehouse.duckdb"
+    load_extracts(extracts, warehouse, notice=lambda message: None, max_reject_rate=1.0)
+    build_warehouse(warehouse, as_of=as_of)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str | None]]:
+    """name -> (DuckDB warehouse, as_of), each built once per session."""
+    from journey_sla.generate import generate
+
+    generated = tmp_path_factory.mktemp("engines_extract")
+    generate(generated, journeys=GENERATED_JOURNEYS, seed=11, dirty=0.02)
+    return {
+        "golden": (
+            load_and_build_duckdb(
+                GOLDEN_EXTRACTS, tmp_path_factory.mktemp("engines_golden"), GOLDEN_AS_OF
+            ),
+            GOLDEN_AS_OF,
+        ),
+        "generated": (
+            load_and_build_duckdb(generated, tmp_path_factory.mktemp("engines_generated"), None),
+            None,
+        ),
+    }
+
+
+def published_tables(warehouse: Path) -> list[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return [
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+                " and (starts_with(table_name, 'fct_') or starts_with(table_name, 'mart_'))"
+                " order by table_name"
+            ).fetchall()
+        ]
+
+
+def read_duckdb(warehouse: Path):
+    connection = duckdb.connect(str(warehouse), read_only=True)
+
+    def read(table: str) -> pd.DataFrame:
+        cursor = connection.execute(f'select * from "{table}"')
+        return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+    return read
+
+
+def read_postgres(schema: str):
+    from journey_sla.engines import postgres_connect
+
+    connection = postgres_connect(read_only=True)
+
+    def read(table: str) -> pd.DataFrame:
+        with connection.cursor() as cursor:
+            cursor.execute(f'select * from "{schema}"."{table}"')
+            return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def postgres_builds(
+    postgres: str, scenarios: dict, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """Each scenario published, copied into PostgreSQL and built there: name -> schema."""
+    from journey_sla.engines import build_on_engine, copy_to_postgres, publish
+    from journey_sla.paths import raw_path_for
+
+    schemas = {}
+    for name, (warehouse, as_of) in scenarios.items():
+        out = tmp_path_factory.mktemp(f"published_{name}")
+        publish(raw_path_for(warehouse), out)
+        copy_to_postgres(out, f"raw_{name}")
+        schemas[name], _, _ = build_on_engine(
+            "postgres", as_of, schema=f"journey_sla_{name}", raw=f"raw_{name}"
+        )
+    return schemas
+
+
+@pytest.mark.parametrize("scenario", ["golden", "generated"])
+def test_postgres_equals_duckdb(scenario: str, scenarios: dict, postgres_builds: dict) -> None:
+    warehouse, _ = scenarios[scenario]
+    tables = published_tables(warehouse)
+    assert len(tables) >= 20, tables
+    problems = compare_tables(
+        tables, read_duckdb(warehouse), read_postgres(postgres_builds[scenario])
+    )
+    assert not problems, "PostgreSQL differs from DuckDB:\n" + "\n".join(problems)
+
+
+def test_published_raw_data_is_what_the_loader_accepted(scenarios: dict, tmp_path) -> None:
+    """Publishing writes the loaded rows of every raw table, nothing the loader quarantined."""
+    import pyarrow.parquet as pq
+
+    from journey_sla.engines import publish
+    from journey_sla.paths import raw_path_for
+
+    raw = raw_path_for(scenarios["generated"][0])
+    tables = {table.table: table for table in publish(raw, tmp_path)}
+    with duckdb.connect(str(raw), read_only=True) as connection:
+        for name, table in tables.items():
+            expected = connection.execute(f'select count(*) from raw."{name}"').fetchone()[0]
+            assert table.rows == expected == pq.read_table(table.path).num_rows, name
+        rejected = connection.execute("select count(*) from raw.rejects").fetchone()[0]
+    assert rejected > 0, "the generated extract should hold bad rows the loader quarantines"
+    assert {"journeys", "stage_events", "activities", "rejects", "load_log"} <= set(tables)
+
+
+def test_compare_tables_catches_a_changed_value() -> None:
+    left = pd.DataFrame({"id": ["a", "b"], "minutes": [1.0, 2.0], "label": ["x", None]})
+    same = pd.DataFrame(
+        {"id": ["b", "a"], "minutes": [2.0 * (1 + 1e-12), 1.0], "label": [None, "x"]}
+    )
+    changed = pd.DataFrame(
+        {"id": ["a", "b"], "minutes": [1.0, 2.0 * (1 + 1e-6)], "label": ["x", None]}
+    )
+    assert compare_tables(["t"], lambda t: left, lambda t: same) == []
+    assert compare_tables(["t"], lambda t: left, lambda t: changed)
+    assert compare_tables(["t"], lambda t: left, lambda t: left.iloc[:1])
