@@ -29,7 +29,7 @@ normalized as (
         cast(warning_pct as {{ stats_double() }}) as warning_pct,
         cast(min_attempts as integer) as min_attempts,
         cast(coalesce(min_channels, 1) as integer) as min_channels,
-        cast(attainment_goal_pct as double) / 100 as attainment_goal,
+        cast(attainment_goal_pct as {{ stats_double() }}) / 100 as attainment_goal,
         is_active
 
     from policies

@@ -44,7 +44,7 @@ final as (
         owners.role as owner_role,
         cast(coalesce(open_visits.open_visits, 0) as bigint) as open_visits,
         owners.max_open_visits,
-        cast(coalesce(open_visits.open_visits, 0) as double)
+        cast(coalesce(open_visits.open_visits, 0) as {{ stats_double() }})
         / nullif(owners.max_open_visits, 0) as load_ratio,
         coalesce(coalesce(open_visits.open_visits, 0) > owners.max_open_visits, false)
             as is_over_capacity,
