@@ -73,8 +73,9 @@ final as (
         as_of.is_as_of_given,
         cast({{ var('conversion_window_days', 90) }} as integer) as conversion_window_days,
         -- The app links journey ids to the CRM record through this template ({journey_id}).
-        cast(nullif(trim('{{ crm_record_url }}'), '') as {{ dbt.type_string() }})
-            as crm_record_url,
+        cast(
+            nullif(trim('{{ crm_record_url }}'), '') as {{ dbt.type_string() }}
+        ) as crm_record_url,
         loads.loads,
         data_range.first_month_date,
         calendar_range.calendar_start_date,

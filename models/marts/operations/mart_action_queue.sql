@@ -309,7 +309,10 @@ ranked as (
 
     select
         *,
-        cast(row_number() over (order by section_order, sort_at, queue_item_id) as {{ dbt.type_bigint() }}) as urgency_rank
+        cast(
+            row_number() over (order by section_order, sort_at, queue_item_id)
+            as {{ dbt.type_bigint() }}
+        ) as urgency_rank
 
     from recommended
 
