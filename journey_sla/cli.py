@@ -220,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(report)
     report.add_argument("--month", help="YYYY-MM (default: the last complete month before as_of)")
+    report.add_argument(
+        "--week",
+        help="YYYY-Www, an ISO week of the clocks' start in UTC (e.g. 2026-W21): the headline "
+        "tiles and the trend are the week's, the rest is of --month (default: the month the "
+        "week's Monday is in)",
+    )
     report.add_argument("--out", required=True, help="review.html or review.pdf")
 
     publish = sub.add_parser(
@@ -379,6 +385,13 @@ def cmd_report(args: argparse.Namespace) -> int:
             month = datetime.strptime(args.month, "%Y-%m").date()
         except ValueError:
             raise UserError(f"--month {args.month!r}: expected YYYY-MM, e.g. 2026-05") from None
+    if args.week:
+        from journey_sla.app_logic.stats import iso_week_monday
+
+        try:
+            iso_week_monday(args.week)
+        except ValueError as error:
+            raise UserError(f"--{error}") from None
     db = warehouse_path(args.db)
     if not db.exists():
         raise FileNotFoundError(f"{db}: no warehouse; run `journey-sla build` first")
@@ -387,7 +400,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from journey_sla.app_logic import review_pack
     from journey_sla.app_logic.warehouse import Filters
 
-    pack = review_pack.build(Filters(), month)
+    pack = review_pack.build(Filters(), month, args.week)
     if out.suffix.lower() == ".pdf":
         out.write_bytes(review_pack.to_pdf(pack))
     else:

@@ -44,7 +44,10 @@ class ExportResult:
 DEFAULT_FALLBACK_QUEUE = "revops_triage"
 CRMS = ("generic", "salesforce", "hubspot")
 # Failure actions that alert a person: breach_alerts has one row per breach and action.
-ALERT_ACTIONS = ("escalate_to_manager", "executive_alert")
+ALERT_ACTIONS = ("escalate_to_manager", "executive_alert", "send_enablement_content")
+# ... and of those, the ones sent to the owner (enablement content and a reminder for the
+# owner to act on), not to the owner's manager.
+OWNER_ALERT_ACTIONS = ("send_enablement_content",)
 
 
 def _sql_text(value: str) -> str:
@@ -60,6 +63,7 @@ def export_queries(
     flagged ``is_fallback_queue``."""
     fallback = _sql_text(fallback_queue)
     actions = ", ".join(_sql_text(action) for action in ALERT_ACTIONS)
+    owner_actions = ", ".join(_sql_text(action) for action in OWNER_ALERT_ACTIONS)
     return {
         # Open clocks already at risk, or turning at risk (or, without a warning, falling
         # due) within the window: a daily export creates the task before the warning fires.
@@ -96,7 +100,8 @@ def export_queries(
         """,
         # Actionable unhandled breaches (the queue's window: visit still current and open,
         # breached within action_queue_breach_window_days), one row per alerting action of
-        # the policy (escalate_to_manager, executive_alert).
+        # the policy (escalate_to_manager, executive_alert: to the manager;
+        # send_enablement_content: to the owner).
         "breach_alerts": f"""
             with alerts as (
                 select
@@ -105,7 +110,17 @@ def export_queries(
                 from mart_action_queue as queue
                 where queue.queue_section = 'breach'
                     and queue.is_actionable
-                    and queue.is_escalating_policy
+                    and queue.failure_action is not null
+            ),
+            recipients as (
+                select
+                    *,
+                    case
+                        when alert_action in ({owner_actions}) then owner_id
+                        else manager_id
+                    end as recipient_id
+                from alerts
+                where alert_action in ({actions})
             )
             select
                 queue_item_id || ':' || alert_action as alert_id,
@@ -113,8 +128,8 @@ def export_queries(
                 policy_id,
                 journey_id,
                 alert_action,
-                coalesce(manager_id, {fallback}) as alert_to_id,
-                manager_id is null as is_fallback_queue,
+                coalesce(recipient_id, {fallback}) as alert_to_id,
+                recipient_id is null as is_fallback_queue,
                 owner_id,
                 manager_id,
                 owner_name,
@@ -132,8 +147,7 @@ def export_queries(
                 due_at,
                 breached_at,
                 as_of
-            from alerts
-            where alert_action in ({actions})
+            from recipients
             order by urgency_rank, alert_action
         """,
         # Breaches whose policy says reassign, not reassigned yet and outstanding, with the

@@ -100,7 +100,7 @@ def test_exports_agree_with_the_action_queue(built_warehouse: Path, tmp_path: Pa
         section, failure_action, is_actionable = queue[item]
         assert section == "breach" and is_actionable
         assert float(alert["minutes_since_breach"]) <= 14 * 24 * 60
-        assert {"escalate_to_manager", "executive_alert"} & set(failure_action.split("|"))
+        assert alert["alert_action"] in failure_action.split("|")
     assert any(alert["manager_id"] and alert["manager_email"] for alert in files["breach_alerts"])
     assert len(files["reassignments"]) == reassign_expected
 
@@ -163,11 +163,20 @@ def test_every_file_imports_as_it_is(built_warehouse: Path, tmp_path: Path) -> N
                     assert re.fullmatch(r"-?\d+", value), (name, column, value)
                 assert "|" not in value or column in {"task_text", "recommended_action"}
     for alert in files["breach_alerts"]:
-        assert alert["alert_action"] in {"escalate_to_manager", "executive_alert"}
+        assert alert["alert_action"] in {
+            "escalate_to_manager",
+            "executive_alert",
+            "send_enablement_content",
+        }
         assert alert["alert_id"].endswith(":" + alert["alert_action"])
-        expected = alert["manager_id"] or "triage_q"
-        assert alert["alert_to_id"] == expected
-        assert (alert["is_fallback_queue"] == "true") == (not alert["manager_id"])
+        # Escalations go to the manager; enablement content and its reminder to the owner.
+        person = (
+            alert["owner_id"]
+            if alert["alert_action"] == "send_enablement_content"
+            else alert["manager_id"]
+        )
+        assert alert["alert_to_id"] == (person or "triage_q")
+        assert (alert["is_fallback_queue"] == "true") == (not person)
     for task in files["due_next_tasks"]:
         assert task["assignee_id"] == (task["owner_id"] or "triage_q")
     with duckdb.connect(str(built_warehouse), read_only=True) as connection:

@@ -1,4 +1,5 @@
 """Monthly review: is the month's SLA attainment moving with conversion and velocity?
+(With Period = Week, the tiles and the trend are of an ISO week instead.)
 
 One function per section of the page, called in order at the bottom. Which month, which
 rows, which numbers, words and charts: journey_sla.app_logic.review.
@@ -43,6 +44,81 @@ def month_picker(months: list[date], as_of: pd.Timestamp) -> date:
     if options[picked] > last_complete:
         st.caption(f"{picked} is still in progress at as_of ({as_of:%Y-%m-%d %H:%M} UTC).")
     return options[picked]
+
+
+def period_toggle() -> str:
+    return (
+        st.segmented_control(
+            "Period",
+            ["Month", "Week"],
+            default="Month",
+            key="period",
+            bind="query-params",
+            help="Week: the tiles and the trend over ISO weeks (Monday to Sunday, UTC) of the "
+            "clocks' start; the rest of the page stays on the month.",
+        )
+        or "Month"
+    )
+
+
+def week_picker(weeks: pd.DataFrame, as_of: pd.Timestamp) -> str:
+    options = review.week_options(weeks)
+    default = review.default_week(options, review.last_complete_week(as_of))
+    ui.link_notice("week", list(options), "week", default)
+    picked = st.selectbox(
+        "ISO week",
+        list(options),
+        index=list(options).index(default),
+        key="week",
+        bind="query-params",
+        help="ISO 8601 weeks of the clocks' start in UTC; defaults to the last complete week "
+        "before as_of.",
+    )
+    return picked
+
+
+def week_tiles_section(tile: review.WeekTiles, window: int) -> None:
+    tiles = st.columns(4)
+    tiles[0].metric(
+        "SLA attainment",
+        wording.percent(tile.attainment),
+        wording.points(review.change(tile.attainment, tile.attainment_before)),
+        help="Met ÷ (met + breached) clocks started in the ISO week; open and cancelled "
+        "clocks are left out. Change in percentage points against the week before.",
+    )
+    tiles[1].metric(
+        "Breach rate",
+        wording.percent(tile.breach_rate),
+        wording.points(review.change(tile.breach_rate, tile.breach_rate_before)),
+        delta_color="inverse",
+        help="Breached ÷ all clocks started in the ISO week (open and cancelled included).",
+    )
+    tiles[2].metric(
+        "Conversion of clocked visits",
+        wording.percent(tile.conversion),
+        wording.points(review.change(tile.conversion, tile.conversion_before)),
+        help=f"Clocked visits of the week (per policy) that reached a later stage within "
+        f"{window} days; shown once all of them are that old.",
+    )
+    tiles[3].metric(
+        "Clocks started",
+        f"{int(tile.clocks['clocks']):,}",
+        f"{int(tile.clocks['clocks'] - tile.clocks_before['clocks']):+,}",
+        delta_color="off",
+        help="Clocks started in the ISO week, against the week before.",
+    )
+    st.caption(review.week_caption(tile, window))
+
+
+def week_trend_section(trend: pd.DataFrame, week: date) -> alt.LayerChart:
+    st.subheader("Over the weeks")
+    chart = charts.monthly_trend(trend, pd.Timestamp(week), period="week")
+    st.altair_chart(chart, width="stretch")
+    st.caption(
+        "ISO weeks of the clocks' start (UTC). Bands are 95 % Wilson intervals. Conversion is "
+        "of the clocked visits, shown for weeks whose clocked visits are all mature."
+    )
+    return chart
 
 
 def tiles_section(tile: Tiles, window: int) -> None:
@@ -275,11 +351,26 @@ counts = MonthlyCounts.of(data.governance_months(filters), data.visit_months(fil
 if not counts.months:
     st.info("No clocks or visits under these filters. Widen the filters in the sidebar.")
     st.stop()
-month = month_picker(counts.months, as_of)
+period_column, month_column, week_column = st.columns([1, 2, 2], vertical_alignment="bottom")
+with period_column:
+    period = period_toggle()
+with month_column:
+    month = month_picker(counts.months, as_of)
+weeks = data.governance_weeks(filters) if period == "Week" else pd.DataFrame()
+week = None
+if period == "Week" and weeks.empty:
+    st.info("No clocks started in any ISO week under these filters: showing the month.")
+elif period == "Week":
+    with week_column:
+        week = week_picker(weeks, as_of)
 cohort = review.cohort_month(counts.policies, month)
 breakdown = review.with_month(data.visit_breakdown(filters, review.breakdown_months(month, cohort)))
 tile = review.tiles(counts, breakdown, month)
-tiles_section(tile, window)
+week_tile = review.week_tiles(weeks, week) if week else None
+if week_tile:
+    week_tiles_section(week_tile, window)
+else:
+    tiles_section(tile, window)
 
 points = {
     "policy": review.policy_points(counts, data.policies(), cohort) if cohort else pd.DataFrame(),
@@ -288,8 +379,12 @@ points = {
 # The charts drawn here go into the download too: build each once.
 scatters = review.scatter_charts(points)
 scatter_section(scatters, cohort, month, window)
-trend = review.trend(counts)
-trend_chart = trend_section(trend, month, window)
+if week_tile:
+    trend = review.week_trend(weeks)
+    trend_chart = week_trend_section(trend, week_tile.week)
+else:
+    trend = review.trend(counts)
+    trend_chart = trend_section(trend, month, window)
 stages = review.stage_velocity(breakdown, month)
 velocity_chart = velocity_section(stages, month)
 effectiveness = data.effectiveness()
@@ -326,7 +421,7 @@ download_section(
     review.review_title(month, as_of, filters.describe()),
     month,
     {
-        "tiles": review.tiles_table(tile),
+        "tiles": review.week_tiles_table(week_tile) if week_tile else review.tiles_table(tile),
         "attainment_vs_conversion_by_policy": points["policy"],
         "attainment_vs_conversion_by_team": points["team"],
         "trend": trend,

@@ -125,12 +125,25 @@ def attainment_vs_conversion(
     return alt.layer(conversion_whisker, attainment_whisker, dots, labels).properties(height=360)
 
 
-def monthly_trend(trend: pd.DataFrame, selected_month: pd.Timestamp | None = None) -> alt.Chart:
+# period → (date field, axis title, axis format, tooltip format) of monthly_trend's x axis.
+PERIOD_AXES = {
+    "month": ("month_start_date", "Month", "%b %Y", "%B %Y"),
+    "week": ("week_start_date", "ISO week (Monday)", "%d %b %Y", "week of Mon %d %b %Y"),
+}
+
+
+def monthly_trend(
+    trend: pd.DataFrame,
+    selected_month: pd.Timestamp | None = None,
+    period: str = "month",
+) -> alt.Chart:
     """Rates over months (long form: month_start_date, measure, value, lower, upper, n),
-    each with its 95 % band; the reviewed month is marked. Legend clicks isolate a measure."""
+    each with its 95 % band; the reviewed month is marked. Legend clicks isolate a measure.
+    ``period="week"``: the same over ISO weeks (week_start_date, the week's Monday)."""
+    field, title, axis_format, tooltip_format = PERIOD_AXES[period]
     pick = alt.selection_point(name="pick_measure", fields=["measure"], bind="legend")
     base = alt.Chart(trend).encode(
-        x=alt.X("month_start_date:T", title="Month", axis=alt.Axis(format="%b %Y")),
+        x=alt.X(f"{field}:T", title=title, axis=alt.Axis(format=axis_format)),
         color=alt.Color(
             "measure:N",
             title="Measure",
@@ -150,7 +163,7 @@ def monthly_trend(trend: pd.DataFrame, selected_month: pd.Timestamp | None = Non
         y=alt.Y("value:Q", title="Share", axis=SHARE_AXIS),
         opacity=opacity,
         tooltip=[
-            alt.Tooltip("month_start_date:T", title="Month", format="%B %Y"),
+            alt.Tooltip(f"{field}:T", title=title, format=tooltip_format),
             alt.Tooltip("measure:N", title="Measure"),
             alt.Tooltip("value:Q", title="Value", format=".1%"),
             alt.Tooltip("lower:Q", title="95% low", format=".1%"),
@@ -162,9 +175,9 @@ def monthly_trend(trend: pd.DataFrame, selected_month: pd.Timestamp | None = Non
     layers = [band, line.add_params(pick)]
     if selected_month is not None:
         marker = (
-            alt.Chart(pd.DataFrame({"month_start_date": [selected_month]}))
+            alt.Chart(pd.DataFrame({field: [selected_month]}))
             .mark_rule(strokeDash=[4, 4], color=GREY)
-            .encode(x=alt.X("month_start_date:T"))
+            .encode(x=alt.X(f"{field}:T"))
         )
         layers.insert(0, marker)
     return alt.layer(*layers).properties(height=300)

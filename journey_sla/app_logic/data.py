@@ -125,6 +125,46 @@ def governance_months(filters: Filters) -> pd.DataFrame:
     )
 
 
+def governance_weeks(filters: Filters) -> pd.DataFrame:
+    """Clock and clocked-visit counts per ISO week × policy, for the review's week view.
+
+    Read from mart_governance_weekly at the roll-up level that keeps exactly the filtered
+    dimensions (as governance_months). The date range keeps the weeks that touch it: a week
+    starting up to six days before the range's first day is in.
+    """
+    segments, territories = bool(filters.segments), bool(filters.territories)
+    level = governance_level(segments, territories, bool(filters.teams))
+    where, params = predicates(filters, segment="segment", territory="territory", team="team")
+    if filters.start_date:
+        where += " and week_start_date >= ?::date - interval 6 day"
+        params.append(filters.start_date)
+    if filters.end_date:
+        where += " and week_start_date <= ?::date"
+        params.append(filters.end_date)
+    return query(
+        f"""
+        select
+            week_start_date,
+            iso_week,
+            policy_id,
+            sum(clocks) as clocks,
+            sum(met_clocks) as met_clocks,
+            sum(breached_clocks) as breached_clocks,
+            sum(open_clocks) as open_clocks,
+            sum(cancelled_clocks) as cancelled_clocks,
+            sum(clocked_visits) as clocked_visits,
+            sum(immature_visits) as immature_visits,
+            sum(conversion_base_visits) as conversion_base_visits,
+            sum(converted_visits) as converted_visits
+        from {RELATIONS.governance_weekly}
+        where rollup_level = ? and {where}
+        group by week_start_date, iso_week, policy_id
+        order by week_start_date, policy_id
+        """,
+        [level, *params],
+    )
+
+
 def visit_months(filters: Filters) -> pd.DataFrame:
     """Funnel visits per entry month: entries, immature, conversion base and converted.
 

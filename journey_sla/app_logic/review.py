@@ -421,3 +421,163 @@ def review_title(month: date, as_of: pd.Timestamp, filters_described: str) -> st
         f"journey-sla monthly review, {wording.month_label(month)} (as of "
         f"{as_of:%Y-%m-%d %H:%M} UTC). Filters: {filters_described}"
     )
+
+
+# --- the week view (the playbook's "report breach rate weekly") -------------------------------
+# Weeks are ISO 8601 weeks (Monday to Sunday) of the clock's start in UTC, as in
+# mart_governance_weekly; a week is named by its ISO label, e.g. "2026-W21", which is also the
+# option the URL carries (?period=Week&week=2026-W21).
+
+
+def last_complete_week(as_of: pd.Timestamp) -> date:
+    """The Monday of the latest ISO week that ended by as_of (a week counts as complete once
+    as_of reaches its last second, as a month does)."""
+    day = (as_of + pd.Timedelta(seconds=1)).date()
+    this_monday = day - pd.Timedelta(days=day.weekday())
+    return this_monday - pd.Timedelta(days=7)
+
+
+def week_options(weeks: pd.DataFrame) -> dict[str, date]:
+    """ISO label → Monday, newest first (from data.governance_weeks)."""
+    pairs = weeks[["iso_week", "week_start_date"]].drop_duplicates()
+    pairs = pairs.assign(week=pd.to_datetime(pairs["week_start_date"]).dt.date)
+    return dict(
+        zip(
+            pairs.sort_values("week", ascending=False)["iso_week"],
+            pairs.sort_values("week", ascending=False)["week"],
+            strict=True,
+        )
+    )
+
+
+def default_week(options: dict[str, date], last_complete: date) -> str:
+    """The last complete week with clocks, else the latest week there is."""
+    complete = [label for label, monday in options.items() if monday <= last_complete]
+    return complete[0] if complete else next(iter(options))
+
+
+@dataclass(frozen=True)
+class WeekTiles:
+    """The week view's tiles: a week's clock and clocked-visit counts against the week
+    before (summed over policies from mart_governance_weekly)."""
+
+    iso_week: str
+    week: date
+    clocks: pd.Series
+    clocks_before: pd.Series
+
+    @property
+    def attainment(self) -> float | None:
+        return attainment(self.clocks)
+
+    @property
+    def attainment_before(self) -> float | None:
+        return attainment(self.clocks_before)
+
+    @property
+    def breach_rate(self) -> float | None:
+        return breach_rate(self.clocks)
+
+    @property
+    def breach_rate_before(self) -> float | None:
+        return breach_rate(self.clocks_before)
+
+    @staticmethod
+    def _conversion(counts: pd.Series) -> float | None:
+        """Conversion of the week's clocked visits, only once all of them are mature."""
+        if counts["immature_visits"]:
+            return None
+        return stats.ratio(counts["converted_visits"], counts["conversion_base_visits"])
+
+    @property
+    def conversion(self) -> float | None:
+        return self._conversion(self.clocks)
+
+    @property
+    def conversion_before(self) -> float | None:
+        return self._conversion(self.clocks_before)
+
+
+WEEK_COUNTS = [*CLOCK_COUNTS, "clocked_visits", "immature_visits", "conversion_base_visits",
+               "converted_visits"]  # fmt: skip
+
+
+def week_tiles(weeks: pd.DataFrame, iso_week: str) -> WeekTiles:
+    monday = week_options(weeks)[iso_week]
+    starts = pd.to_datetime(weeks["week_start_date"]).dt.date
+    before = monday - pd.Timedelta(days=7)
+    return WeekTiles(
+        iso_week=iso_week,
+        week=monday,
+        clocks=weeks.loc[starts == monday, WEEK_COUNTS].sum(),
+        clocks_before=weeks.loc[starts == before, WEEK_COUNTS].sum(),
+    )
+
+
+def week_caption(tile: WeekTiles, window: int) -> str:
+    clocks = tile.clocks
+    sunday = tile.week + pd.Timedelta(days=6)
+    text = (
+        f"{int(clocks['clocks']):,} clocks started in {tile.iso_week} (Mon {tile.week:%d %b} – "
+        f"Sun {sunday:%d %b %Y}, UTC): {int(clocks['met_clocks']):,} met, "
+        f"{int(clocks['breached_clocks']):,} breached, {int(clocks['open_clocks']):,} open, "
+        f"{int(clocks['cancelled_clocks']):,} cancelled. Changes are against the ISO week before."
+    )
+    if clocks["immature_visits"]:
+        return text + (
+            f" Conversion is not known yet: {int(clocks['immature_visits']):,} of the week's "
+            f"{int(clocks['clocked_visits']):,} clocked visits are younger than {window} days."
+        )
+    return text
+
+
+def week_trend(weeks: pd.DataFrame) -> pd.DataFrame:
+    """Attainment and breach rate per ISO week (long form, week_start_date) with 95 % bands;
+    conversion of the clocked visits for weeks whose clocked visits are all mature."""
+    by_week = weeks.groupby("week_start_date")[WEEK_COUNTS].sum().reset_index()
+    resolved = by_week["met_clocks"] + by_week["breached_clocks"]
+    mature = by_week[(by_week["immature_visits"] == 0) & (by_week["conversion_base_visits"] > 0)]
+    measures = [
+        ("Attainment", by_week, by_week["met_clocks"], resolved),
+        ("Breach rate", by_week, by_week["breached_clocks"], by_week["clocks"]),
+        ("Conversion", mature, mature["converted_visits"], mature["conversion_base_visits"]),
+    ]
+    frames = []
+    for measure, rows, numerator, denominator in measures:
+        lower, upper = stats.wilson_interval(numerator, denominator)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "week_start_date": rows["week_start_date"],
+                    "measure": measure,
+                    "value": numerator / denominator.where(denominator > 0),
+                    "lower": lower,
+                    "upper": upper,
+                    "numerator": numerator,
+                    "denominator": denominator,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def week_tiles_table(tile: WeekTiles) -> pd.DataFrame:
+    """The week view's tiles as a table for the download."""
+    return pd.DataFrame(
+        {
+            "measure": ["attainment", "breach_rate", "clocked_visit_conversion", "clocks"],
+            "iso_week": tile.iso_week,
+            "value": [
+                tile.attainment,
+                tile.breach_rate,
+                tile.conversion,
+                float(tile.clocks["clocks"]),
+            ],  # fmt: skip
+            "previous_week_value": [
+                tile.attainment_before,
+                tile.breach_rate_before,
+                tile.conversion_before,
+                float(tile.clocks_before["clocks"]),
+            ],  # fmt: skip
+        }
+    )

@@ -78,14 +78,61 @@ def caveats(quality: pd.DataFrame, month: date, cohort: date | None, window: int
     return notes
 
 
-def build(filters: Filters, month: date | None = None) -> Pack:
-    """The pack for a month (default: the last complete month before as_of)."""
+def week_parts(filters: Filters, iso_week: str, window: int) -> dict:
+    """The week view of the pack (the app's Period = Week): title, the week's tiles against
+    the week before, its caption and the trend over ISO weeks, from mart_governance_weekly."""
+    weeks = data.governance_weeks(filters)
+    options = review.week_options(weeks)
+    if iso_week not in options:
+        latest = ", ".join(list(options)[:3]) or "none"
+        raise ValueError(f"no clocks in {iso_week}; the latest weeks are {latest}")
+    tile = review.week_tiles(weeks, iso_week)
+    sunday = tile.week + pd.Timedelta(days=6)
+    return {
+        "title": f"journey-sla weekly review — {iso_week} "
+        f"(Mon {tile.week:%d %b} – Sun {sunday:%d %b %Y})",
+        "caption": review.week_caption(tile, window),
+        "trend": charts.monthly_trend(
+            review.week_trend(weeks), pd.Timestamp(tile.week), period="week"
+        ),
+        "tiles": pd.DataFrame(
+            {
+                "Measure": [
+                    "SLA attainment",
+                    "Breach rate",
+                    "Conversion of clocked visits",
+                    "Clocks started",
+                ],
+                "This week": [
+                    wording.percent(tile.attainment),
+                    wording.percent(tile.breach_rate),
+                    wording.percent(tile.conversion),
+                    f"{int(tile.clocks['clocks']):,}",
+                ],
+                "Week before": [
+                    wording.percent(tile.attainment_before),
+                    wording.percent(tile.breach_rate_before),
+                    wording.percent(tile.conversion_before),
+                    f"{int(tile.clocks_before['clocks']):,}",
+                ],
+            }
+        ),  # fmt: skip
+    }
+
+
+def build(filters: Filters, month: date | None = None, week: str | None = None) -> Pack:
+    """The pack for a month (default: the last complete month before as_of). With ``week``
+    ('YYYY-Www'), the headline tiles and the trend are the ISO week's (the review's week
+    view) and the rest is of ``month``, by default the month the week's Monday is in."""
     info = data.build_info()
     as_of = pd.Timestamp(info["as_of"])
     window = int(info["conversion_window_days"] or 90)
     counts = MonthlyCounts.of(data.governance_months(filters), data.visit_months(filters))
     if not counts.months:
         raise ValueError("no clocks or visits under these filters")
+    weekly = week_parts(filters, week, window) if week else None
+    if weekly and month is None:
+        month = stats.iso_week_monday(week).replace(day=1)
     last_complete = stats.last_complete_month(as_of.to_pydatetime())
     if month is None:
         month = review.default_month(counts.months, last_complete)
@@ -112,7 +159,7 @@ def build(filters: Filters, month: date | None = None) -> Pack:
     verdicts = review.verdicts(effectiveness)
     routed = routing.with_rates(data.routing_by(filters, "team"))
     breaches = data.queue_page(filters, data.QueueChoices(sections=("breach",)), TOP_BREACHES, 0)
-    return Pack(
+    pack = Pack(
         title=f"journey-sla monthly review — {wording.month_label(month)}",
         month=month,
         facts=[
@@ -189,6 +236,16 @@ def build(filters: Filters, month: date | None = None) -> Pack:
             ],
         },  # fmt: skip
     )
+    if weekly:
+        pack.title = weekly["title"]
+        pack.facts[2] = weekly["caption"]
+        pack.facts.append(
+            f"Weeks are ISO weeks of the clocks' start in UTC; everything below the trend is "
+            f"of {wording.month_label(month)}."
+        )
+        pack.tiles = weekly["tiles"]
+        pack.charts["trend"] = weekly["trend"]
+    return pack
 
 
 def _svg(chart: alt.TopLevelMixin) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -89,3 +90,14 @@ def goal_status(attainment: float | None, goal: float | None) -> str | None:
     if attainment > goal - AMBER_BAND:
         return "amber"
     return "red"
+
+
+def iso_week_monday(iso_week: str) -> date:
+    """The Monday of an ISO week named 'YYYY-Www' (e.g. '2026-W21' → 2026-05-18)."""
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", iso_week)
+    if not match:
+        raise ValueError(f"week {iso_week!r}: expected YYYY-Www, e.g. 2026-W21")
+    try:
+        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise ValueError(f"week {iso_week!r}: {match[1]} has no ISO week {match[2]}") from None

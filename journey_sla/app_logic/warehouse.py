@@ -41,6 +41,7 @@ class Relations:
     recycles: str = "fct_recycles"
     visit_outcomes: str = "fct_visit_outcomes"
     governance_monthly: str = "mart_governance_monthly"
+    governance_weekly: str = "mart_governance_weekly"
     sla_effectiveness: str = "mart_sla_effectiveness"
     target_tuning: str = "mart_target_tuning"
     stage_funnel: str = "mart_stage_funnel"

@@ -3,7 +3,7 @@
     'recycle_with_reason', ''), 'escalate_to_manager', '') and so on. #}
 {%- set known_failure_actions = [
     'recycle_with_reason', 'escalate_to_manager', 'run_at_risk_play',
-    'executive_alert', 'remind_owner', 'reassign',
+    'executive_alert', 'remind_owner', 'reassign', 'send_enablement_content',
 ] %}
 {%- set stripped_failure_action = namespace(sql='failure_action') %}
 {%- for action in known_failure_actions %}
