@@ -162,6 +162,29 @@ MUTATIONS = (
         r"cast\(start_date as \{\{ dbt\.type_timestamp\(\) \}\}\) as instant_at",
         "cast(null as {{ dbt.type_timestamp() }}) as instant_at",
     ),
+    # Issue 8 (weekly review, failure actions): mart_governance_weekly's ISO-year edge, the
+    # week-before join, and send_enablement_content's condition.
+    Mutation(
+        "iso_week_year",
+        "weeks are named by the ISO week-numbering year (2027-01-01 is 2026-W53)",
+        "macros/business_time/iso_week_label.sql",
+        r"'%G-W%V'",
+        "'%Y-W%V'",
+    ),
+    Mutation(
+        "previous_iso_week",
+        "a week's change is against the ISO week seven days earlier",
+        "macros/governance/governance_period_measures.sql",
+        r"dbt\.dateadd\('day', -7,",
+        "dbt.dateadd('day', -6,",
+    ),
+    Mutation(
+        "enablement_needs_open_journey",
+        "send_enablement_content applies only while the journey is not closed or recycled",
+        "models/marts/operations/mart_action_queue.sql",
+        r"\('send_enablement_content', 'owner_id is not null and not is_journey_closed'\)",
+        "('send_enablement_content', 'owner_id is not null')",
+    ),
 )
 
 

@@ -1,4 +1,4 @@
--- Size: 346 lines on purpose — the recommended action's words for each failure action are
+-- Size: 352 lines on purpose — the recommended action's words for each failure action are
 -- spelled out here, where a RevOps analyst edits them; the rules themselves are short.
 -- What needs doing as of as_of, most urgent first: every actionable unhandled breach (with
 -- the policy's failure handling turned into one concrete next step), then every open clock,
@@ -13,6 +13,7 @@
     ('escalate_to_manager', 'manager_id is not null and not is_journey_closed'),
     ('executive_alert', 'not is_journey_closed'),
     ('run_at_risk_play', 'true'),
+    ('send_enablement_content', 'owner_id is not null and not is_journey_closed'),
     ('remind_owner', 'owner_id is not null'),
 ] %}
 with
@@ -179,7 +180,8 @@ applicable_actions as (
     -- reassign only while the commitment is outstanding (the clock has not stopped),
     -- recycle_with_reason only while the journey is still in the clocked visit,
     -- escalate_to_manager only when the owner has a manager, escalations only while the
-    -- journey is not closed or recycled, remind_owner only with an owner.
+    -- journey is not closed or recycled, send_enablement_content only to an owner of a
+    -- journey not closed or recycled, remind_owner only with an owner.
     select
         *,
         not is_breached or {{ is_actionable_breach(
@@ -270,6 +272,11 @@ recommended as (
             when 'run_at_risk_play' then {{ dbt.concat([
                 "'Run the at-risk play on journey '", "journey_id", "': '", "commitment_text",
                 "' was missed by '", "owner_label", "'.'",
+            ]) }}
+            when 'send_enablement_content' then {{ dbt.concat([
+                "'Send '", "owner_label", "' the enablement content for '", "stage",
+                "' and a reminder on journey '", "journey_id", "': '", "commitment_text",
+                "' was missed.'",
             ]) }}
             when 'remind_owner' then {{ dbt.concat([
                 "'Remind '", "owner_label", "' about journey '", "journey_id", "': '",
