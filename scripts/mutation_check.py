@@ -185,6 +185,20 @@ MUTATIONS = (
         r"\('send_enablement_content', 'owner_id is not null and not is_journey_closed'\)",
         "('send_enablement_content', 'owner_id is not null')",
     ),
+    Mutation(
+        "entry_activity_at_entry",
+        "an activity logged at the entry instant counts as before entry",
+        "models/intermediate/journeys/int_stage_entry_checks_evaluated.sql",
+        r"activities\.occurred_at <= visit_criteria\.entered_at",
+        "activities.occurred_at < visit_criteria.entered_at",
+    ),
+    Mutation(
+        "entry_activity_window_start",
+        "an activity exactly N days before entry is inside the window",
+        "models/intermediate/journeys/int_stage_entry_checks_evaluated.sql",
+        r"or activities\.occurred_at >= ",
+        "or activities.occurred_at > ",
+    ),
 )
 
 
