@@ -96,7 +96,7 @@ prior_stage_matches as (
     inner join visits as prior_visits
         on visit_criteria.journey_id = prior_visits.journey_id
         and visit_criteria.parameter_1 = prior_visits.stage
-        and prior_visits.journey_visit_sequence < visit_criteria.journey_visit_sequence
+        and visit_criteria.journey_visit_sequence > prior_visits.journey_visit_sequence
     where visit_criteria.kind = 'prior_stage'
 
 ),
@@ -175,8 +175,8 @@ checked as (
             when 'prior_stage' then prior_stage_matches.evidence_id is not null
             when 'owner_role_at_entry'
                 then visit_criteria.owner_id is not null
-                and users.user_id is not null
-                and {{ list_contains('visit_criteria.parameter_1', 'users.role') }}
+                    and users.user_id is not null
+                    and {{ list_contains('visit_criteria.parameter_1', 'users.role') }}
             when 'activity_before_entry' then activity_matches.evidence_id is not null
             when 'field_present'
                 then coalesce(trim(field_values.field_value), '') != ''
