@@ -7,6 +7,7 @@ Python's ``date.isocalendar()``), not from mart_governance_weekly the app reads.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -162,7 +163,7 @@ def test_report_week_writes_the_weeks_pack(warehouse_env: Path, tmp_path: Path, 
     now = clock_counts(warehouse_env, "2026-W21")
     assert f"<td>{percent(now['breached'] / now['clocks'])}</td>" in page
     assert f"{now['clocks']:,} clocks started in 2026-W21" in page
-    assert "ISO weeks of the clocks' start in UTC" in page
+    assert html.escape("ISO weeks of the clocks' start in UTC") in page
     capsys.readouterr()
     assert main(["report", "--week", "2026-W54", "--out", str(tmp_path / "x.html")]) == 2
     assert "2026 has no ISO week 54" in capsys.readouterr().err
