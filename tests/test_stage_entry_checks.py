@@ -125,7 +125,12 @@ def test_bad_entry_criteria_fail_the_build_by_name(built_warehouse: Path, tmp_pa
         build_warehouse(
             warehouse,
             project_dir=project,
-            dbt_args=["--select", "resource_type:seed", "assert_stage_entry_criteria_are_valid"],
+            dbt_args=[
+                "--select",
+                "resource_type:seed",
+                "dim_stages",
+                "assert_stage_entry_criteria_are_valid",
+            ],
         )
     message = str(failure.value)
     assert "assert_stage_entry_criteria_are_valid" in message

@@ -15,7 +15,7 @@ criteria as (
 
 stages as (
 
-    select * from {{ ref('stages') }}
+    select * from {{ ref('dim_stages') }}
 
 ),
 
