@@ -61,11 +61,12 @@ bench-app: install
 	$(BIN)/python scripts/bench_app.py --db $(or $(DB),data/warehouse.duckdb)
 
 # SESSIONS concurrent Chromium sessions against one `journey-sla app` (BENCHMARKS.md, issue 12);
-# exits 1 on any error or timeout. JSON=path keeps every sample.
+# exits 1 on any error or a wait over TIMEOUT seconds. JSON=path keeps every sample.
 SESSIONS ?= 20
+TIMEOUT ?= 60
 bench-app-load: install
 	nice -n 10 $(BIN)/python scripts/bench_app.py --db $(or $(DB),data/warehouse.duckdb) \
-		--sessions $(SESSIONS) $(if $(JSON),--json $(JSON))
+		--sessions $(SESSIONS) --timeout $(TIMEOUT) $(if $(JSON),--json $(JSON))
 
 clean:
 	rm -rf target logs data test-artifacts .pytest_cache

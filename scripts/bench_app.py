@@ -420,6 +420,11 @@ async def run_session(
                     pending = "page state unavailable"
                 sample.errors.append(f"{type(error).__name__}: {first[:200]} {pending}")
             sample.errors += console
+            print(
+                f"session {index} round {round_} {title}: first render {sample.first_render} s, "
+                f"filter change {sample.filter_change} s, {len(sample.errors)} error(s)",
+                file=sys.stderr, flush=True,
+            )  # fmt: skip
     finally:
         await context.close()
     if samples:
