@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -419,6 +420,10 @@ async def run_session(
                 except Exception:  # noqa: BLE001 - the page itself is gone
                     pending = "page state unavailable"
                 sample.errors.append(f"{type(error).__name__}: {first[:200]} {pending}")
+                # End a navigation still in flight, or it interrupts the next round's; if
+                # this fails too, the next round reports what is wrong.
+                with contextlib.suppress(Exception):
+                    await page.goto("about:blank")
             sample.errors += console
             print(
                 f"session {index} round {round_} {title}: first render {sample.first_render} s, "
