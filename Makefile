@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DATA ?=
 PORT ?= 8501
 
-.PHONY: install run test lint lint-fix mutations bench bench-app clean
+.PHONY: install run test lint lint-fix mutations bench bench-app bench-app-load clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ bench: install
 
 bench-app: install
 	$(BIN)/python scripts/bench_app.py --db $(or $(DB),data/warehouse.duckdb)
+
+# SESSIONS concurrent Chromium sessions against one `journey-sla app` (BENCHMARKS.md, issue 12);
+# exits 1 on any error or a wait over TIMEOUT seconds. JSON=path keeps every sample.
+SESSIONS ?= 20
+TIMEOUT ?= 60
+bench-app-load: install
+	nice -n 10 $(BIN)/python scripts/bench_app.py --db $(or $(DB),data/warehouse.duckdb) \
+		--sessions $(SESSIONS) --timeout $(TIMEOUT) $(if $(JSON),--json $(JSON))
 
 clean:
 	rm -rf target logs data test-artifacts .pytest_cache

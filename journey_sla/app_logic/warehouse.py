@@ -1,11 +1,16 @@
 """How the app reads the warehouse: the relations it reads, read-only connections, bound
 parameters, results cached by file identity, and the sidebar filters as SQL predicates.
 
-Why short-lived connections: inside one process ``duckdb.connect(path)`` hands back the
-already-open database while any connection to that path is open, so a long-lived cached
-connection would keep reading the old file after ``journey-sla build`` renames a new one into
-place. Each query therefore opens the file read-only and closes it; results are cached under
-the file's identity (inode, mtime, size), so a rebuild shows up on the next rerun.
+One read-only database per file version: the server process attaches the served file
+read-only (``attach ? as warehouse (read_only)``, the path bound as a parameter) to a private
+in-memory DuckDB and runs each query on its own cursor, so concurrent sessions share one
+buffer pool instead of opening the file (0.1–0.3 s at 1M journeys) and reading it cold for
+every cache miss (BENCHMARKS.md, 20 sessions). Not ``duckdb.connect(path)``: inside one
+process that hands back the already-open database while any connection to that path is open,
+so a kept connection would go on reading the old file after ``journey-sla build`` renames a
+new one into place. Results are cached under the file's identity (inode, mtime, size); when
+it changes, new queries wait for the cursors on the old version to finish, that database is
+closed and the new file attached, so the next rerun reads the new build.
 
 Every statement the app runs is the text of this module or of ``data``. What a user picks
 (month, policy, team, owner, journey id, filters) reaches DuckDB only as a bound ``?``
@@ -17,7 +22,9 @@ predicates of these modules (``predicates``), never a value.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -84,14 +91,61 @@ def warehouse_identity(path: Path | None = None) -> tuple[int, int, int] | None:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
+class _SharedConnection:
+    """The process's one read-only database on the served file version (see the module
+    docstring); cursors are handed out under a lock and counted, so the old version is closed
+    only once nothing reads it."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._key: tuple[str, tuple[int, int, int]] | None = None
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._active = 0
+
+    @contextmanager
+    def cursor(
+        self, path: str, identity: tuple[int, int, int]
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        key = (path, identity)
+        with self._changed:
+            while self._key != key and self._active:
+                self._changed.wait()
+            if self._key != key:
+                self.close()
+                connection = duckdb.connect()  # private and in memory: never shared by path
+                try:
+                    connection.execute("attach ? as warehouse (read_only)", [path])
+                except duckdb.Error:
+                    connection.close()
+                    raise
+                self._connection, self._key = connection, key
+            cursor = self._connection.cursor()
+            self._active += 1
+        try:
+            cursor.execute("use warehouse")  # a cursor starts in the in-memory catalog
+            yield cursor
+        finally:
+            cursor.close()
+            with self._changed:
+                self._active -= 1
+                self._changed.notify_all()
+
+    def close(self) -> None:
+        """Close the connection (callers hold the lock or know nothing reads)."""
+        if self._connection is not None:
+            self._connection.close()
+        self._connection, self._key = None, None
+
+
+_SHARED = _SharedConnection()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_query(
     path: str, identity: tuple[int, int, int], sql: str, params: tuple
 ) -> pd.DataFrame:
-    # identity is part of the cache key only: a new file means new results.
-    del identity
-    with duckdb.connect(path, read_only=True) as connection:
-        return connection.execute(sql, list(params)).df()
+    with _SHARED.cursor(path, identity) as cursor:
+        return cursor.execute(sql, list(params)).df()
 
 
 def query(sql: str, params: Sequence = ()) -> pd.DataFrame:
@@ -109,10 +163,11 @@ def query(sql: str, params: Sequence = ()) -> pd.DataFrame:
 def query_uncached(sql: str, params: Sequence = ()) -> pd.DataFrame:
     """For downloads of whole lists: run once on request, never kept in the cache."""
     path = warehouse_path()
-    if warehouse_identity(path) is None:
+    identity = warehouse_identity(path)
+    if identity is None:
         raise WarehouseMissing(str(path))
-    with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute(sql, list(params)).df()
+    with _SHARED.cursor(str(path), identity) as cursor:
+        return cursor.execute(sql, list(params)).df()
 
 
 # --- filters ---------------------------------------------------------------------------------
