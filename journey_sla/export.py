@@ -306,7 +306,7 @@ def export(
     window_hours: int = DEFAULT_WINDOW_HOURS,
     crm: str = "generic",
     fallback_queue: str = DEFAULT_FALLBACK_QUEUE,
-    target: str = "duckdb",
+    target: str | None = "duckdb",
 ) -> list[ExportResult]:
     """Write due_next_tasks, breach_alerts and reassignments to out_dir as <name>.<fmt>.
 
@@ -348,10 +348,13 @@ def export(
         built = warehouse_as_of(reader)
         _check_as_of(as_of, built)
         for name, generic in export_queries(window_hours, fallback_queue.strip()).items():
-            # The engine selects the rows; DuckDB in memory shapes and writes them.
-            shaper.register(
-                "export_rows", reader.arrow(generic, export_parameters(name, built, window_hours))
-            )
+            # The engine selects the rows; DuckDB in memory shapes and writes them. A table
+            # (not a view of the Arrow data) carries column statistics, so Parquet marks
+            # columns without nulls as required exactly as a COPY from the warehouse did.
+            selected = reader.arrow(generic, export_parameters(name, built, window_hours))
+            shaper.register("selected_rows", selected)
+            shaper.execute("create or replace temp table export_rows as from selected_rows")
+            shaper.unregister("selected_rows")
             query = importable_query(shaper, crm_query(crm, name, "select * from export_rows"))
             path = out_dir / f"{name}.{fmt}"
             partial = out_dir / f".{name}.{fmt}.partial"
@@ -360,7 +363,6 @@ def export(
             (rows,) = shaper.execute(
                 f"copy ({query}) to {_quote_path(partial)} {options}"
             ).fetchone()
-            shaper.unregister("export_rows")
             os.replace(partial, path)
             results.append(ExportResult(name, path, int(rows)))
     return results
