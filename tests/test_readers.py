@@ -9,6 +9,9 @@ cluster (the helpers of tests/test_engines.py; the cluster fails loudly, never s
 - every query function of the app's data layer returns the same frame on both;
 - ``journey-sla export --target postgres`` writes the same bytes as the DuckDB export;
 - the PostgreSQL reader refuses writes, in the reader and in the server session.
+
+Spark: the same page, query and export checks against a local Spark session serving the
+golden build's tables (copied in, not built there: see ``golden_on_spark``).
 """
 
 from __future__ import annotations
@@ -50,36 +53,106 @@ PAGES = (
 
 
 @pytest.fixture(scope="session")
-def golden_on_both(postgres: str, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    """The golden scenario built once on DuckDB and once on PostgreSQL (schema SCHEMA)."""
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The golden scenario loaded and built on DuckDB (the reference every engine meets)."""
+    return load_and_build_duckdb(
+        GOLDEN_EXTRACTS, tmp_path_factory.mktemp("readers_golden"), GOLDEN_AS_OF
+    )
+
+
+@pytest.fixture(scope="session")
+def golden_on_postgres(
+    postgres: str,  # noqa: F811
+    golden: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    """The golden scenario published and built by dbt on PostgreSQL too (schema SCHEMA)."""
     from journey_sla.engines import build_on_engine, copy_to_postgres, publish
     from journey_sla.paths import raw_path_for
 
-    warehouse = load_and_build_duckdb(
-        GOLDEN_EXTRACTS, tmp_path_factory.mktemp("readers_golden"), GOLDEN_AS_OF
-    )
     published = tmp_path_factory.mktemp("readers_published")
-    publish(raw_path_for(warehouse), published)
+    publish(raw_path_for(golden), published)
     copy_to_postgres(published, "raw_readers")
     schema, passed, total = build_on_engine(
         "postgres", GOLDEN_AS_OF, schema=SCHEMA, raw="raw_readers"
     )
     assert (schema, passed) == (SCHEMA, total)
-    return warehouse
+    return golden
+
+
+@pytest.fixture(scope="session")
+def golden_on_spark(golden: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The golden build's served tables as Spark tables of schema SCHEMA, in this process's
+    Spark session (local mode, Derby metastore in a temp folder).
+
+    Served, not built: a dbt build on Spark takes over ten minutes here (docs/engines.md,
+    "Spark status"; tests/test_engines.py proves a Spark build equals DuckDB table for table),
+    so the tables DuckDB built are copied in through Parquet the way ``copy_to_spark`` copies
+    the raw tables. What this proves is the reading side: the app's and the export's SQL on
+    Spark, over the same rows."""
+    import duckdb
+
+    from journey_sla.app_logic.warehouse import RELATIONS
+    from journey_sla.engines import copy_to_spark, spark_session
+    from journey_sla.export import REQUIRED_TABLES
+    from tests.test_engines import run_script
+
+    run_script("install_engines.sh")  # Java 17; fails the test (never skips) without it
+    folder = tmp_path_factory.mktemp("readers_spark")
+    served = folder / "served"
+    with duckdb.connect(str(golden), read_only=True) as connection:
+        for table in sorted(set(RELATIONS.names()) | set(REQUIRED_TABLES)):
+            (served / table).mkdir(parents=True)
+            target = str(served / table / "part-0.parquet")
+            connection.execute(f"copy (select * from {table}) to '{target}' (format parquet)")
+    with environment(JOURNEY_SLA_SPARK_DIR=str(folder), JOURNEY_SLA_SPARK_MEMORY="2g"):
+        # The session the readers get (engines.spark_session() returns an existing one),
+        # with its table catalogue in the JVM: one process writes and reads the tables here,
+        # and a Derby metastore costs minutes to create on a busy machine.
+        session = in_memory_spark(folder)
+        copy_to_spark(served, SCHEMA)
+        assert spark_session() is session
+        try:
+            yield golden
+        finally:
+            session.stop()
+
+
+def in_memory_spark(folder: Path):
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master("local[2]")
+        .config("spark.sql.catalogImplementation", "in-memory")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
+        .config("spark.driver.memory", "2g")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+
+
+def point_at(warehouse: Path, target: str):
+    """Point the app's data layer (and the CLI) at ``target``'s golden build."""
+    return environment(
+        JOURNEY_SLA_TARGET=target,
+        JOURNEY_SLA_DB=str(warehouse),
+        JOURNEY_SLA_PG_SCHEMA=SCHEMA,
+        JOURNEY_SLA_SPARK_SCHEMA=SCHEMA,
+    )
 
 
 @pytest.fixture
-def on(golden_on_both: Path) -> Iterator:
-    """``with on("postgres"):`` points the app's data layer at that engine's golden build."""
+def on(golden_on_postgres: Path) -> Iterator:
+    """``with on("postgres"):`` reads PostgreSQL's golden build, ``on("duckdb")`` DuckDB's."""
+    yield lambda target: point_at(golden_on_postgres, target)
 
-    def target(name: str):
-        return environment(
-            JOURNEY_SLA_TARGET=name,
-            JOURNEY_SLA_DB=str(golden_on_both),
-            JOURNEY_SLA_PG_SCHEMA=SCHEMA,
-        )
 
-    yield target
+@pytest.fixture
+def on_spark(golden_on_spark: Path) -> Iterator:
+    yield lambda target: point_at(golden_on_spark, target)
 
 
 def render(page: str) -> AppTest:
@@ -100,16 +173,15 @@ def shown(app: AppTest) -> dict:
     }
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_on_postgres_with_the_duckdb_numbers(on, page: str) -> None:
+def assert_page_matches_duckdb(on, page: str, target: str) -> None:
     with on("duckdb"):
         expected = shown(render(page))
-    with on("postgres"):
+    with on(target):
         app = render(page)
         assert not app.exception, app.exception
         got = shown(app)
     assert got["title"] == expected["title"] and got["title"], page
-    assert not got["info"] or "make run" not in " ".join(got["info"]), got["info"]
+    assert "make run" not in " ".join(got["info"]), got["info"]  # no "warehouse missing"
     # Metrics are formatted text: equal numbers give equal text.
     assert got["metrics"] == expected["metrics"]
     assert len(got["tables"]) == len(expected["tables"])
@@ -120,6 +192,16 @@ def test_every_page_renders_on_postgres_with_the_duckdb_numbers(on, page: str) -
             check_dtype=False,
             rtol=1e-9,
         )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_postgres_with_the_duckdb_numbers(on, page: str) -> None:
+    assert_page_matches_duckdb(on, page, "postgres")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_spark_with_the_duckdb_numbers(on_spark, page: str) -> None:
+    assert_page_matches_duckdb(on_spark, page, "spark")
 
 
 def test_the_golden_headline_numbers_are_the_ones_worked_out_by_hand(on) -> None:
@@ -177,7 +259,7 @@ def data_calls(journey: str) -> dict:
     }
 
 
-def test_every_query_of_the_app_returns_the_same_frame_on_postgres(on) -> None:
+def assert_queries_match_duckdb(on, target: str) -> None:
     with on("duckdb"):
         journey = data.example_journeys(1)[0]
         calls = data_calls(journey)
@@ -192,7 +274,7 @@ def test_every_query_of_the_app_returns_the_same_frame_on_postgres(on) -> None:
     assert empty == {"rejects_by_reason", "reject_examples"}, empty
     for i in range(1, len(FILTERS)):
         assert any(len(expected[(n, i)]) != len(expected[(n, 0)]) for n in calls), FILTERS[i]
-    with on("postgres"):
+    with on(target):
         for (name, i), frame in expected.items():
             got = calls[name](FILTERS[i])
             pd.testing.assert_frame_equal(
@@ -204,31 +286,53 @@ def test_every_query_of_the_app_returns_the_same_frame_on_postgres(on) -> None:
             )
 
 
+def test_every_query_of_the_app_returns_the_same_frame_on_postgres(on) -> None:
+    assert_queries_match_duckdb(on, "postgres")
+
+
+def test_every_query_of_the_app_returns_the_same_frame_on_spark(on_spark) -> None:
+    assert_queries_match_duckdb(on_spark, "spark")
+
+
+EXPORTS = ("due_next_tasks", "breach_alerts", "reassignments")
+
+
+def assert_export_matches_duckdb(
+    on, warehouse: Path, out: Path, target: str, crm: str, fmt: str
+) -> None:
+    from journey_sla.cli import main
+
+    # A window of 400 days puts every open clock of the golden scenario in due_next_tasks.
+    args = ["export", "--crm", crm, "--format", fmt, "--as-of", GOLDEN_AS_OF]
+    args += ["--window-hours", str(400 * 24)]
+    with on("duckdb"):
+        assert main([*args, "--db", str(warehouse), "--out", str(out / "duckdb")]) == 0
+        # the flag, not the environment, picks the engine
+        assert main([*args, "--target", target, "--out", str(out / target)]) == 0
+    for name in EXPORTS:
+        theirs = (out / "duckdb" / f"{name}.{fmt}").read_bytes()
+        mine = (out / target / f"{name}.{fmt}").read_bytes()
+        assert mine == theirs, name
+    if fmt == "csv":
+        tasks = pd.read_csv(out / "duckdb" / "due_next_tasks.csv")
+        assert len(tasks) >= 3, "the golden scenario has open clocks to export"
+
+
 @pytest.mark.parametrize(
     ("crm", "fmt"),
     [("generic", "csv"), ("salesforce", "csv"), ("hubspot", "csv"), ("generic", "parquet")],
 )
 def test_export_from_postgres_writes_the_same_bytes(
-    on, golden_on_both: Path, tmp_path: Path, crm: str, fmt: str
+    on, golden_on_postgres: Path, tmp_path: Path, crm: str, fmt: str
 ) -> None:
-    from journey_sla.cli import main
+    assert_export_matches_duckdb(on, golden_on_postgres, tmp_path, "postgres", crm, fmt)
 
-    args = ["export", "--crm", crm, "--format", fmt, "--as-of", GOLDEN_AS_OF]
-    with on("duckdb"):
-        assert main([*args, "--db", str(golden_on_both), "--out", str(tmp_path / "duckdb")]) == 0
-    with on("duckdb"):  # the flag, not the environment, picks the engine
-        assert main([*args, "--target", "postgres", "--out", str(tmp_path / "postgres")]) == 0
-    names = ["due_next_tasks", "breach_alerts", "reassignments"]
-    for name in names:
-        duck = (tmp_path / "duckdb" / f"{name}.{fmt}").read_bytes()
-        pg = (tmp_path / "postgres" / f"{name}.{fmt}").read_bytes()
-        assert pg == duck, name
-    rows = (
-        sum(len(pd.read_csv(tmp_path / "duckdb" / f"{n}.csv")) for n in names)
-        if fmt == "csv"
-        else 1
-    )
-    assert rows > 0, "the golden scenario has tasks, alerts or reassignments to export"
+
+@pytest.mark.parametrize(("crm", "fmt"), [("generic", "csv"), ("generic", "parquet")])
+def test_export_from_spark_writes_the_same_bytes(
+    on_spark, golden_on_spark: Path, tmp_path: Path, crm: str, fmt: str
+) -> None:
+    assert_export_matches_duckdb(on_spark, golden_on_spark, tmp_path, "spark", crm, fmt)
 
 
 def test_postgres_reader_refuses_writes(on) -> None:
