@@ -516,7 +516,8 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
     did not come back).
     """
     where, params = _recycles_where(filters)
-    return query(
+    # Explicit null order: DuckDB and PostgreSQL put nulls last in ascending order, Spark first.
+    summary = query(
         f"""
         with recycles as (
             select
@@ -560,10 +561,19 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
         group by grouping sets (
             (reason_code), (nurture_track), (owner_id), (bin_start_days), ()
         )
-        order by group_kind, recycles desc, reason_code, nurture_track, owner_id, bin_start_days
+        order by
+            group_kind, recycles desc, reason_code nulls last, nurture_track nulls last,
+            owner_id nulls last, bin_start_days nulls last
         """,
         [bin_days, bin_days, *params, bin_days],
     )
+    if not (summary["group_kind"] == "all").any():
+        # The grand total over no rows: one row of zeros on DuckDB and PostgreSQL, no row on
+        # Spark (its empty grouping set over an empty input): give it back.
+        counts = ["recycles", "without_valid_reason", "re_entered", "reached_sql"]
+        total = pd.DataFrame([{"group_kind": "all", **dict.fromkeys(counts, 0)}])
+        summary = pd.concat([summary, total], ignore_index=True)
+    return summary
 
 
 def reason_codes() -> pd.DataFrame:
