@@ -203,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="column shape: generic (default), salesforce (Task / record owner import) or "
         "hubspot (task / record owner import); docs/exports.md",
     )
+    _add_read_target(export)
     export.add_argument(
         "--fallback-queue",
         default="revops_triage",
@@ -247,7 +248,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(app)
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    _add_read_target(app)
     return parser
+
+
+def _add_read_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target",
+        choices=["duckdb", "postgres", "spark"],
+        default=None,
+        help="engine to read, read-only (default $JOURNEY_SLA_TARGET, else duckdb: the --db "
+        "file; postgres/spark read the served schema: docs/engines.md)",
+    )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -369,6 +381,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         window_hours=args.window_hours,
         crm=args.crm,
         fallback_queue=args.fallback_queue,
+        target=args.target,
     )
     for result in results:
         print(f"{result.name}: {result.rows:,} rows -> {result.path}")
@@ -428,9 +441,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    from journey_sla import readers
+
+    # `journey-sla run` builds and serves the DuckDB file; `app` reads --target or the env.
+    target = readers.current_target(getattr(args, "target", "duckdb"))
     db = warehouse_path(args.db).resolve()
-    print(f"journey-sla app: http://127.0.0.1:{args.port}  (warehouse {db})", flush=True)
-    env = {**os.environ, "JOURNEY_SLA_DB": str(db)}
+    served = db if target == "duckdb" else readers.describe(target, readers.location(target))
+    print(f"journey-sla app: http://127.0.0.1:{args.port}  (warehouse {served})", flush=True)
+    env = {**os.environ, "JOURNEY_SLA_DB": str(db), readers.TARGET_VARIABLE: target}
     return subprocess.call(app_command(db, args.port), env=env)
 
 

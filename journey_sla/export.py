@@ -1,10 +1,16 @@
 """Write the CRM exports from a built warehouse: due-next tasks, breach alerts, reassignments.
 
 The exports are thin, set-based projections of the marts (``mart_action_queue``,
-``mart_reassignments``, ``dim_build``), written with DuckDB ``COPY`` from a read-only
-connection, so an export never changes the warehouse and can run while the app is serving
-it. Every row carries an id derived from the clock's stable ``clock_id``: re-running the export, or
-exporting after a rebuild, gives the same id to the same task, so a CRM that upserts on it
+``mart_reassignments``, ``dim_build``), selected through a read-only reader of the served
+warehouse (``journey_sla.readers``: the DuckDB file, or with ``--target postgres|spark`` the
+engine's served schema), so an export never changes the warehouse and can run while the app
+is serving it. The selecting SQL is portable; the rows come back as Arrow and an in-memory
+DuckDB shapes them for the CRM (timestamps as ISO text, minutes rounded, spreadsheet-safe
+text) and writes them with ``COPY``: one writer whatever the engine, so the files are the
+same bytes on each (docs/engines.md).
+
+Every row carries an id derived from the clock's stable ``clock_id``: re-running the export,
+or exporting after a rebuild, gives the same id to the same task, so a CRM that upserts on it
 never creates duplicates. Columns are documented in docs/exports.md.
 """
 
@@ -12,11 +18,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from journey_sla import readers
 from journey_sla.build import normalize_as_of
 from journey_sla.spreadsheet import spreadsheet_safe_query
 
@@ -54,16 +61,32 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _like_text(value: str) -> str:
+    """A LIKE pattern (escape character ``!``) matching ``value`` as one ``|``-separated
+    item of a list."""
+    escaped = value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return _sql_text(f"%|{escaped}|%")
+
+
 def export_queries(
     window_hours: int, fallback_queue: str = DEFAULT_FALLBACK_QUEUE
 ) -> dict[str, str]:
     """The SELECT behind each export, in the order they are written (docs/exports.md).
 
-    Rows without a person to send them to go to ``fallback_queue`` (a CRM queue or user id),
-    flagged ``is_fallback_queue``."""
+    Portable SQL (DuckDB, PostgreSQL, Spark). due_next_tasks takes one bound parameter, the
+    end of the window (as_of + window_hours, worked out in Python: no engine's interval
+    syntax). Rows without a person to send them to go to ``fallback_queue`` (a CRM queue or
+    user id), flagged ``is_fallback_queue``."""
+    del window_hours  # the window's end is the bound parameter (export_parameters)
     fallback = _sql_text(fallback_queue)
     actions = ", ".join(_sql_text(action) for action in ALERT_ACTIONS)
     owner_actions = ", ".join(_sql_text(action) for action in OWNER_ALERT_ACTIONS)
+    # One row per alerting action named in the breach's failure_action ('a|b|c'), without
+    # a list type (unnest/string_split are DuckDB's): match each fixed action as an item.
+    alert_actions = " union all ".join(
+        f"select {_sql_text(action)} as alert_action, {_like_text(action)} as action_pattern"
+        for action in ALERT_ACTIONS
+    )
     return {
         # Open clocks already at risk, or turning at risk (or, without a warning, falling
         # due) within the window: a daily export creates the task before the warning fires.
@@ -94,7 +117,7 @@ def export_queries(
                 and is_actionable
                 and (
                     is_at_risk
-                    or coalesce(warning_at, due_at) <= as_of + to_hours({int(window_hours)})
+                    or coalesce(warning_at, due_at) <= cast(? as timestamp)
                 )
             order by urgency_rank
         """,
@@ -103,11 +126,17 @@ def export_queries(
         # the policy (escalate_to_manager, executive_alert: to the manager;
         # send_enablement_content: to the owner).
         "breach_alerts": f"""
-            with alerts as (
+            with alert_actions as (
+                {alert_actions}
+            ),
+
+            alerts as (
                 select
                     queue.*,
-                    unnest(string_split(queue.failure_action, '|')) as alert_action
+                    actions.alert_action
                 from mart_action_queue as queue
+                inner join alert_actions as actions
+                    on '|' || queue.failure_action || '|' like actions.action_pattern escape '!'
                 where queue.queue_section = 'breach'
                     and queue.is_actionable
                     and queue.failure_action is not null
@@ -251,20 +280,22 @@ def _quote_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def warehouse_as_of(connection: duckdb.DuckDBPyConnection) -> datetime:
-    row = connection.execute("select as_of from dim_build").fetchone()
-    if row is None or row[0] is None:
+def export_parameters(name: str, as_of: datetime, window_hours: int) -> list:
+    """The bound values of ``export_queries()[name]``: due_next_tasks' window end."""
+    if name != "due_next_tasks":
+        return []
+    return [(as_of + timedelta(hours=int(window_hours))).isoformat(sep=" ")]
+
+
+def warehouse_as_of(reader: readers.Reader) -> datetime:
+    rows = reader.arrow("select as_of from dim_build").column("as_of").to_pylist()
+    if not rows or rows[0] is None:
         raise ExportError("the warehouse has no as_of; run `journey-sla build` first")
-    return row[0]
+    return rows[0]
 
 
-def _check_tables(connection: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
-    present = {
-        name
-        for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-        ).fetchall()
-    }
+def _check_tables(reader: readers.Reader, warehouse: str) -> None:
+    present = reader.tables()
     missing = [name for name in REQUIRED_TABLES if name not in present]
     if missing:
         raise ExportError(f"{warehouse} has no {', '.join(missing)}; run `journey-sla build` first")
@@ -291,13 +322,17 @@ def export(
     window_hours: int = DEFAULT_WINDOW_HOURS,
     crm: str = "generic",
     fallback_queue: str = DEFAULT_FALLBACK_QUEUE,
+    target: str | None = "duckdb",
 ) -> list[ExportResult]:
     """Write due_next_tasks, breach_alerts and reassignments to out_dir as <name>.<fmt>.
 
-    Each file is written beside its final name and renamed over it, so a reader never sees
-    half a file. Raises FileNotFoundError without a warehouse and ExportError when the
-    warehouse lacks the marts or was built for another as_of.
+    ``target`` picks the engine read (``warehouse`` is the DuckDB file; postgres and spark
+    read their served schema, docs/engines.md). Each file is written beside its final name
+    and renamed over it, so a reader never sees half a file. Raises FileNotFoundError
+    without a warehouse and ExportError when the warehouse lacks the marts or was built for
+    another as_of.
     """
+    target = readers.current_target(target)
     if fmt not in FORMATS:
         raise ExportError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if crm not in CRMS:
@@ -310,7 +345,7 @@ def export(
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"--out {out_dir}: is a file, not a folder; name a folder")
     warehouse = Path(warehouse)
-    if not warehouse.exists():
+    if target == "duckdb" and not warehouse.exists():
         raise FileNotFoundError(f"{warehouse}: no warehouse; run `journey-sla build` first")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -318,17 +353,30 @@ def export(
         raise ExportError(f"--out {out_dir}: cannot create the folder: {error.strerror}") from error
     options = "(format csv, header true)" if fmt == "csv" else "(format parquet)"
 
+    where = str(warehouse) if target == "duckdb" else readers.location(target)
     results = []
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        _check_tables(connection, warehouse)
-        _check_as_of(as_of, warehouse_as_of(connection))
+    try:
+        reader = readers.connect(target, where)
+    except readers.ReaderError as error:
+        raise ExportError(str(error)) from None
+    with reader, duckdb.connect() as shaper:
+        _check_tables(reader, readers.describe(target, where))
+        built = warehouse_as_of(reader)
+        _check_as_of(as_of, built)
         for name, generic in export_queries(window_hours, fallback_queue.strip()).items():
-            query = importable_query(connection, crm_query(crm, name, generic))
+            # The engine selects the rows; DuckDB in memory shapes and writes them. A table
+            # (not a view of the Arrow data) carries column statistics, so Parquet marks
+            # columns without nulls as required exactly as a COPY from the warehouse did.
+            selected = reader.arrow(generic, export_parameters(name, built, window_hours))
+            shaper.register("selected_rows", selected)
+            shaper.execute("create or replace temp table export_rows as from selected_rows")
+            shaper.unregister("selected_rows")
+            query = importable_query(shaper, crm_query(crm, name, "select * from export_rows"))
             path = out_dir / f"{name}.{fmt}"
             partial = out_dir / f".{name}.{fmt}.partial"
             if fmt == "csv":  # no cell may open as a formula (journey_sla/spreadsheet.py)
-                query = spreadsheet_safe_query(connection, query)
-            (rows,) = connection.execute(
+                query = spreadsheet_safe_query(shaper, query)
+            (rows,) = shaper.execute(
                 f"copy ({query}) to {_quote_path(partial)} {options}"
             ).fetchone()
             os.replace(partial, path)

@@ -575,7 +575,7 @@ def test_user_choices_are_bound_not_spliced(warehouse_env: Path) -> None:
     hostile = "smb'); drop table mart_action_queue; --"
     filters = warehouse.Filters(segments=(hostile,), territories=(hostile,), teams=(hostile,))
     sql, params = warehouse.predicates(filters, segment="segment", team="team", journey="j")
-    assert hostile not in sql and params.count([hostile]) == 3
+    assert hostile not in sql and params.count(hostile) == 3
     assert data.queue_summary(filters, data.QueueChoices(owners=(hostile,))).empty
     assert data.recycle_summary(filters)["recycles"].sum() == 0
     assert data.journey_matches(hostile) == []

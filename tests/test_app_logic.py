@@ -46,7 +46,9 @@ def test_predicates_bind_values_and_name_only_columns_and_relations() -> None:
     )
     assert "smb" not in sql and "emea" not in sql and "2026" not in sql
     assert f"from {RELATIONS.journeys}" in sql
-    assert params == [["smb"], ["t1"], ["emea"], date(2026, 1, 1), date(2026, 3, 31)]
+    # One bound value per chosen item; the end day is kept whole: moments before the next
+    # day, 2026-03-31 + 1 day = 2026-04-01.
+    assert params == ["smb", "t1", "emea", date(2026, 1, 1), date(2026, 4, 1)]
     assert warehouse.predicates(Filters()) == ("true", [])
 
 

@@ -1,8 +1,12 @@
 """The app's queries: one function per thing a page shows, aggregated in DuckDB.
 
-Every query aggregates in DuckDB: pages receive summaries or one page of a long list
+Every query aggregates in the warehouse: pages receive summaries or one page of a long list
 (``limit ? offset ?``), never a fact table. Relation names come from ``RELATIONS``; user
-choices are bound parameters (see ``warehouse``).
+choices are bound parameters (see ``warehouse``). The SQL is portable across DuckDB,
+PostgreSQL and Spark (issue 11): no ``::`` casts, list parameters, ``qualify``,
+``any_value``, ``median`` or ``quantile_cont``; lists bind one ``?`` per value
+(``readers.in_list``), medians are ``percentile_cont(…) within group (order by …)`` and
+every derived table has an alias.
 """
 
 from __future__ import annotations
@@ -20,6 +24,15 @@ from journey_sla.app_logic.warehouse import (
     query,
     query_uncached,
 )
+from journey_sla.readers import in_list
+
+
+def like_prefix(text: str, lower: bool = True) -> str:
+    """A LIKE pattern matching values that start with ``text`` (escape character ``!``:
+    portable, where a backslash is read differently by Spark's string literals)."""
+    escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return (escaped.lower() if lower else escaped) + "%"
+
 
 # --- the whole app ---------------------------------------------------------------------------
 
@@ -40,13 +53,17 @@ def filter_options() -> dict[str, list[str]]:
     frame = query(
         f"""
         select 'segment' as kind, segment as value
-        from (select distinct segment from {RELATIONS.visit_outcomes})
+        from (select distinct segment from {RELATIONS.visit_outcomes}) as segments
         union all
         select 'team' as kind, team as value
-        from (select distinct team from {RELATIONS.governance_monthly} where rollup_level = 'team')
+        from (
+            select distinct team from {RELATIONS.governance_monthly} where rollup_level = 'team'
+        ) as teams
         union all
         select 'territory' as kind, value
-        from (select distinct coalesce(territory, 'unknown') as value from {RELATIONS.journeys})
+        from (
+            select distinct coalesce(territory, 'unknown') as value from {RELATIONS.journeys}
+        ) as territories
         order by kind, value
         """
     )
@@ -220,6 +237,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
     per month × visit owner team ('team') and per month ('all'): counts, conversion and
     velocity (median / p75 days to a progressed exit, mart_stage_funnel's measures)."""
     where, params = predicates(filters, segment="segment", team="owner_team", journey="journey_id")
+    in_months, month_values = in_list("entered_month_date", months)
     return query(
         f"""
         select
@@ -236,17 +254,17 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
             count(*) filter (where is_converted is not null) as conversion_base_entries,
             count(*) filter (where is_converted) as converted_entries,
             count(*) filter (where is_progressed) as progressed_entries,
-            quantile_cont(days_to_progress, 0.5) filter (
-                where is_progressed
+            percentile_cont(0.5) within group (
+                order by case when is_progressed then days_to_progress end
             ) as median_days_to_progress,
-            quantile_cont(days_to_progress, 0.75) filter (
-                where is_progressed
+            percentile_cont(0.75) within group (
+                order by case when is_progressed then days_to_progress end
             ) as p75_days_to_progress
         from {RELATIONS.visit_outcomes}
         where
             not is_closing
             and entered_month_date between ? and ?
-            and list_contains(?::date[], entered_month_date)
+            and {in_months}
             and {where}
         group by grouping sets (
             (entered_month_date, stage),
@@ -255,7 +273,7 @@ def visit_breakdown(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
         )
         order by month_start_date, group_kind, funnel_order, group_name
         """,
-        [min(months), max(months), list(months), *params],
+        [min(months), max(months), *month_values, *params],
     )
 
 
@@ -334,9 +352,15 @@ def latest_kpis(filters: Filters) -> pd.DataFrame:
     return query(
         f"""
         select kpi, month_start_date, value, value_unit, observations, immature_visits
-        from {RELATIONS.stage_kpis}
-        where value is not null and {where}
-        qualify row_number() over (partition by kpi order by month_start_date desc) = 1
+        from (
+            select
+                kpis.*,
+                row_number() over (partition by kpi order by month_start_date desc) as recency
+            from {RELATIONS.stage_kpis} as kpis
+            where value is not null and {where}
+        ) as ranked
+        where recency = 1
+        order by kpi
         """,
         params,
     )
@@ -362,15 +386,15 @@ def _queue_where(
     (actionable=False) is only counted (queue_backlog)."""
     where, params = predicates(filters, team="queue.owner_team", journey="queue.journey_id")
     clauses = [where, "queue.is_actionable" if actionable else "not queue.is_actionable"]
-    if choices.owners:
-        clauses.append("list_contains(?::varchar[], coalesce(queue.owner_id, '(no owner)'))")
-        params.append(list(choices.owners))
-    if choices.policies:
-        clauses.append("list_contains(?::varchar[], queue.policy_id)")
-        params.append(list(choices.policies))
-    if choices.sections:
-        clauses.append("list_contains(?::varchar[], queue.queue_section)")
-        params.append(list(choices.sections))
+    for column, values in (
+        ("coalesce(queue.owner_id, '(no owner)')", choices.owners),
+        ("queue.policy_id", choices.policies),
+        ("queue.queue_section", choices.sections),
+    ):
+        if values:
+            clause, bound = in_list(column, values)
+            clauses.append(clause)
+            params.extend(bound)
     if choices.at_risk_only:
         clauses.append("queue.queue_section = 'at_risk'")
     return " and ".join(clauses), params
@@ -405,13 +429,13 @@ def queue_summary(filters: Filters, choices: QueueChoices) -> pd.DataFrame:
         select
             case when grouping(queue_section) = 0 then 'section' else 'owner' end as group_kind,
             coalesce(queue_section, owner_key) as group_name,
-            coalesce(any_value(owner_name), '(no owner)') as owner_name,
+            coalesce(min(owner_name), '(no owner)') as owner_name,
             count(*) as items
         from (
-            select *, coalesce(owner_id, '(no owner)') as owner_key
+            select queue.*, coalesce(queue.owner_id, '(no owner)') as owner_key
             from {RELATIONS.action_queue} as queue
             where {where}
-        )
+        ) as queue_rows
         group by grouping sets ((queue_section), (owner_key))
         order by group_kind, items desc, group_name
         """,
@@ -515,11 +539,11 @@ def _recycles_where(filters: Filters) -> tuple[str, list]:
     if filters.teams:
         teams = owner_teams()
         owners = teams.loc[teams["owner_team"].isin(filters.teams), "owner_id"].tolist()
-        clause = "list_contains(?::varchar[], recycles.owner_id)"
+        clause, bound = in_list("recycles.owner_id", owners)
         if "unassigned" in filters.teams:
             clause = f"({clause} or recycles.owner_id is null)"
         where = f"{where} and {clause}"
-        params.append(owners)
+        params.extend(bound)
     return where, params
 
 
@@ -532,7 +556,8 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
     did not come back).
     """
     where, params = _recycles_where(filters)
-    return query(
+    # Explicit null order: DuckDB and PostgreSQL put nulls last in ascending order, Spark first.
+    summary = query(
         f"""
         with recycles as (
             select
@@ -569,15 +594,26 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
             count(*) filter (where not has_valid_reason) as without_valid_reason,
             count(*) filter (where is_re_entered) as re_entered,
             count(*) filter (where re_entry_reached_sql) as reached_sql,
-            median(days_to_re_entry) as median_days_to_re_entry
+            percentile_cont(0.5) within group (
+                order by days_to_re_entry
+            ) as median_days_to_re_entry
         from recycles
         group by grouping sets (
             (reason_code), (nurture_track), (owner_id), (bin_start_days), ()
         )
-        order by group_kind, recycles desc, reason_code, nurture_track, owner_id, bin_start_days
+        order by
+            group_kind, recycles desc, reason_code nulls last, nurture_track nulls last,
+            owner_id nulls last, bin_start_days nulls last
         """,
         [bin_days, bin_days, *params, bin_days],
     )
+    if not (summary["group_kind"] == "all").any():
+        # The grand total over no rows: one row of zeros on DuckDB and PostgreSQL, no row on
+        # Spark (its empty grouping set over an empty input): give it back.
+        counts = ["recycles", "without_valid_reason", "re_entered", "reached_sql"]
+        total = pd.DataFrame([{"group_kind": "all", **dict.fromkeys(counts, 0)}])
+        summary = pd.concat([summary, total], ignore_index=True)
+    return summary
 
 
 def reason_codes() -> pd.DataFrame:
@@ -599,9 +635,9 @@ def tuning_policies() -> pd.DataFrame:
         f"""
         select
             tuning.policy_id,
-            any_value(tuning.stage) as stage,
-            any_value(tuning.sla_type) as sla_type,
-            any_value(policies.description) as description,
+            min(tuning.stage) as stage,
+            min(tuning.sla_type) as sla_type,
+            min(policies.description) as description,
             min(coalesce(stages.funnel_order, 99)) as funnel_order,
             sum(tuning.resolved_clocks) as resolved_clocks
         from {RELATIONS.target_tuning} as tuning
@@ -633,12 +669,12 @@ def journey_matches(text: str, limit: int = 20) -> list[str]:
     frame = query(
         f"""
         select journey_id
-        from (select distinct journey_id from {RELATIONS.stage_visits})
-        where journey_id = ? or lower(journey_id) like lower(?) || '%' escape '\\'
+        from (select distinct journey_id from {RELATIONS.stage_visits}) as journeys
+        where journey_id = ? or lower(journey_id) like ? escape '!'
         order by journey_id != ?, journey_id
         limit ?
         """,
-        [text, text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"), text, limit],
+        [text, like_prefix(text), text, limit],
     )
     return frame["journey_id"].tolist()
 
@@ -750,23 +786,29 @@ def journey_clocks(journey_id: str) -> pd.DataFrame:
 # --- data health -----------------------------------------------------------------------------
 
 
+def file_name_only(paths: pd.Series) -> pd.Series:
+    """The file name of each path, / or \\ separated (what DuckDB's parse_filename gives)."""
+    return paths.str.replace(r"^.*[/\\]", "", regex=True)
+
+
 def table_counts() -> pd.DataFrame:
-    return query(
+    frame = query(
         f"""
-        select table_name, rows_in_warehouse, parse_filename(last_file_name) as last_file_name,
+        select table_name, rows_in_warehouse, last_file_name,
                last_rows_read,
                last_rows_loaded, last_rows_rejected, last_loaded_at
         from {RELATIONS.raw_table_counts}
         order by table_order
         """
     )
+    return frame.assign(last_file_name=file_name_only(frame["last_file_name"]))
 
 
 def rejects_by_reason() -> pd.DataFrame:
     return query(
         f"""
         select table_name, reject_reason, count(*) as rejected_rows,
-               any_value(raw_values) as example_raw_values
+               min(raw_values) as example_raw_values
         from {RELATIONS.rejects}
         group by table_name, reject_reason
         order by rejected_rows desc, table_name, reject_reason
@@ -779,10 +821,15 @@ def reject_examples(limit_per_reason: int = 3) -> pd.DataFrame:
     return query(
         f"""
         select table_name, reject_reason, column_name, file_row_number, raw_values
-        from {RELATIONS.rejects}
-        qualify row_number() over (
-            partition by table_name, reject_reason order by file_row_number
-        ) <= ?
+        from (
+            select
+                rejects.*,
+                row_number() over (
+                    partition by table_name, reject_reason order by file_row_number
+                ) as example_number
+            from {RELATIONS.rejects} as rejects
+        ) as numbered
+        where example_number <= ?
         order by table_name, reject_reason, file_row_number
         """,
         [limit_per_reason],
@@ -790,9 +837,9 @@ def reject_examples(limit_per_reason: int = 3) -> pd.DataFrame:
 
 
 def load_log(limit: int = 50) -> pd.DataFrame:
-    return query(
+    frame = query(
         f"""
-        select loaded_at, table_name, parse_filename(file_name) as file_name, rows_read,
+        select loaded_at, table_name, file_name, rows_read,
                rows_loaded, rows_rejected,
                rows_inserted, rows_updated, load_id
         from {RELATIONS.load_log}
@@ -801,6 +848,7 @@ def load_log(limit: int = 50) -> pd.DataFrame:
         """,
         [limit],
     )
+    return frame.assign(file_name=file_name_only(frame["file_name"]))
 
 
 def data_quality() -> pd.DataFrame:
@@ -853,7 +901,9 @@ def routing_by(filters: Filters, group: str) -> pd.DataFrame:
             count(*) filter (where routing.is_round_robin_without_context)
                 as round_robin_without_context,
             count(routing.minutes_to_assign) as timed_assignments,
-            median(routing.minutes_to_assign) as median_minutes_to_assign
+            percentile_cont(0.5) within group (
+                order by routing.minutes_to_assign
+            ) as median_minutes_to_assign
         from {RELATIONS.routing} as routing
         where {where}
         group by 1
@@ -906,7 +956,9 @@ def reassignments_after_breaches(filters: Filters) -> pd.DataFrame:
             count(*) filter (where breaches.is_reassigned) as reassigned,
             count(*) filter (where breaches.is_escalated) as escalated,
             count(*) filter (where not breaches.is_handled) as unhandled,
-            median(breaches.minutes_to_reassign) as median_minutes_to_reassign
+            percentile_cont(0.5) within group (
+                order by breaches.minutes_to_reassign
+            ) as median_minutes_to_reassign
         from {RELATIONS.sla_breaches} as breaches
         where {where}
         group by 1
@@ -924,8 +976,8 @@ def routing_audit(
     prefix. Returns (total rows, one page)."""
     where, params = _routing_where(filters)
     if journey_prefix:
-        where += " and starts_with(routing.journey_id, ?)"
-        params = [*params, journey_prefix]
+        where += " and routing.journey_id like ? escape '!'"
+        params = [*params, like_prefix(journey_prefix, lower=False)]
     total = query(
         f"select count(*) as n from {RELATIONS.routing} as routing where {where}", params
     )["n"].iloc[0]
@@ -975,10 +1027,12 @@ def _drill_where(filters: Filters, months: Sequence[date]) -> tuple[str, list]:
         moment="clocks.started_at",
     )  # fmt: skip
     if months:
-        where += (
-            " and list_contains(?::date[], cast(date_trunc('month', clocks.started_at) as date))"
+        clause, bound = in_list(
+            "cast(date_trunc('month', clocks.started_at) as date)",
+            [pd.Timestamp(month).date() for month in months],
         )
-        params.append([pd.Timestamp(month).date() for month in months])
+        where += f" and {clause}"
+        params.extend(bound)
     return where, params
 
 
@@ -1037,19 +1091,22 @@ def owner_leaderboard(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
     breached, median business minutes to respond (stopped response clocks), breaches and
     how many were handled (escalated or reassigned), with the owner's manager."""
     where, params = _drill_where(filters, months)
+    responses, response_types = in_list("clocks.sla_type", RESPONSE_TYPES)
     return query(
         f"""
         select
             coalesce(clocks.owner_id, '(no owner)') as owner_id,
-            coalesce(any_value(owners.full_name), '(no owner)') as owner_name,
-            any_value(owners.owner_team) as owner_team,
-            any_value(owners.manager_name) as manager_name,
+            coalesce(min(owners.full_name), '(no owner)') as owner_name,
+            min(owners.owner_team) as owner_team,
+            min(owners.manager_name) as manager_name,
             count(*) as clocks,
             count(*) filter (where clocks.status = 'met') as met_clocks,
             count(*) filter (where clocks.status = 'breached') as breached_clocks,
-            median(clocks.elapsed_business_minutes) filter (
-                where clocks.stopped_at is not null
-                    and list_contains(?::varchar[], clocks.sla_type)
+            percentile_cont(0.5) within group (
+                order by case
+                    when clocks.stopped_at is not null and {responses}
+                        then clocks.elapsed_business_minutes
+                end
             ) as median_response_business_minutes,
             count(*) filter (where breaches.is_handled) as breaches_handled
         from {RELATIONS.sla_clocks} as clocks
@@ -1057,6 +1114,7 @@ def owner_leaderboard(filters: Filters, months: Sequence[date]) -> pd.DataFrame:
         left join {RELATIONS.sla_breaches} as breaches on breaches.clock_id = clocks.clock_id
         where {where}
         group by 1
+        order by 1
         """,
-        [list(RESPONSE_TYPES), *params],
+        [*response_types, *params],
     )

@@ -6,8 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from journey_sla.app_logic import data, wording
-from journey_sla.app_logic.warehouse import RELATIONS, Filters, WarehouseMissing, query
-from journey_sla.paths import warehouse_path
+from journey_sla.app_logic.warehouse import (
+    RELATIONS,
+    Filters,
+    WarehouseMissing,
+    describe_source,
+    present_tables,
+)
 
 # What a page needs before it can draw anything: every relation the app reads.
 REQUIRED_TABLES = RELATIONS.names()
@@ -21,14 +26,14 @@ RUN_HINT = (
 def require_warehouse() -> pd.Series:
     """The build's info, or a note saying what to run (and the page stops)."""
     try:
-        present = set(query("select table_name from information_schema.tables")["table_name"])
+        present = present_tables()
     except WarehouseMissing as missing:
         st.info(f"No built warehouse yet ({missing}). {RUN_HINT}")
         st.stop()
     absent = [table for table in REQUIRED_TABLES if table not in present]
     if absent:
         st.info(
-            f"The warehouse {warehouse_path()} is not fully built (missing "
+            f"The warehouse {describe_source()} is not fully built (missing "
             f"{', '.join(absent[:4])}{' …' if len(absent) > 4 else ''}). {RUN_HINT}"
         )
         st.stop()

@@ -13,10 +13,17 @@ it changes, new queries wait for the cursors on the old version to finish, that 
 closed and the new file attached, so the next rerun reads the new build.
 
 Every statement the app runs is the text of this module or of ``data``. What a user picks
-(month, policy, team, owner, journey id, filters) reaches DuckDB only as a bound ``?``
-parameter; list filters bind a whole list (``list_contains(?, column)``). The only text ever
-composed into SQL are relation names from ``RELATIONS`` and the column names and fixed
+(month, policy, team, owner, journey id, filters) reaches the engine only as a bound ``?``
+parameter; list filters bind one parameter per chosen value (``column in (?, ?)``). The only
+text ever composed into SQL are relation names from ``RELATIONS`` and the column names and fixed
 predicates of these modules (``predicates``), never a value.
+
+Other engines (issue 11): with ``JOURNEY_SLA_TARGET=postgres|spark`` (``journey-sla app
+--target``) the same statements run through a read-only reader of the served schema
+(``journey_sla.readers``: portable SQL, ``?`` translated there). The cache key is then the
+served build's ``dim_build`` row (and on PostgreSQL the served schema's oid, new with every
+build swapped in), read at most every ``BUILD_IDENTITY_TTL_SECONDS``: a build that lands
+shows up within that time.
 """
 
 from __future__ import annotations
@@ -26,14 +33,18 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from journey_sla import readers
 from journey_sla.paths import warehouse_path
+from journey_sla.readers import in_list
+
+BUILD_IDENTITY_TTL_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -142,32 +153,76 @@ _SHARED = _SharedConnection()
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_query(
-    path: str, identity: tuple[int, int, int], sql: str, params: tuple
+    path: str, identity: tuple, sql: str, params: tuple, target: str = "duckdb"
 ) -> pd.DataFrame:
-    with _SHARED.cursor(path, identity) as cursor:
-        return cursor.execute(sql, list(params)).df()
+    if target == "duckdb":
+        with _SHARED.cursor(path, identity) as cursor:
+            return cursor.execute(sql, list(params)).df()
+    with readers.connect(target, path) as reader:
+        return reader.query(sql, params)
+
+
+@st.cache_data(show_spinner=False, ttl=BUILD_IDENTITY_TTL_SECONDS, max_entries=8)
+def _build_identity(target: str, where: str) -> tuple:
+    """The served build on another engine, for the cache key (``Reader.identity``)."""
+    with readers.connect(target, where) as reader:
+        return reader.identity()
+
+
+def _source() -> tuple[str, str, tuple]:
+    """(target, where, identity) of the served warehouse; WarehouseMissing without one."""
+    target = readers.current_target()
+    where = readers.location(target)
+    if target == "duckdb":
+        identity = warehouse_identity(Path(where))
+        if identity is None:
+            raise WarehouseMissing(where)
+        return target, where, identity
+    try:
+        return target, where, _build_identity(target, where)
+    except readers.ReaderError as error:
+        raise WarehouseMissing(str(error)) from error
+
+
+def describe_source() -> str:
+    """The served warehouse for messages: its file, or the engine and schema."""
+    target = readers.current_target()
+    return readers.describe(target, readers.location(target))
 
 
 def query(sql: str, params: Sequence = ()) -> pd.DataFrame:
     """Run one of the app's own SQL statements with bound parameters (never user SQL text)."""
-    path = warehouse_path()
-    identity = warehouse_identity(path)
-    if identity is None:
-        raise WarehouseMissing(str(path))
+    target, where, identity = _source()
     try:
-        return _cached_query(str(path), identity, sql, tuple(params))
-    except (duckdb.CatalogException, duckdb.IOException) as error:
-        raise WarehouseMissing(f"{path}: {error}".splitlines()[0]) from error
+        return _cached_query(where, identity, sql, tuple(params), target)
+    except (duckdb.CatalogException, duckdb.IOException, readers.ReaderError) as error:
+        raise WarehouseMissing(f"{where}: {error}".splitlines()[0]) from error
+
+
+def present_tables() -> set[str]:
+    """The relations the served warehouse holds (the pages check theirs before drawing)."""
+    target, where, identity = _source()
+    if target == "duckdb":
+        frame = query("select table_name from information_schema.tables")
+        return set(frame["table_name"])
+    return _cached_tables(target, where, identity)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cached_tables(target: str, where: str, identity: tuple) -> set[str]:
+    del identity
+    with readers.connect(target, where) as reader:
+        return reader.tables()
 
 
 def query_uncached(sql: str, params: Sequence = ()) -> pd.DataFrame:
     """For downloads of whole lists: run once on request, never kept in the cache."""
-    path = warehouse_path()
-    identity = warehouse_identity(path)
-    if identity is None:
-        raise WarehouseMissing(str(path))
-    with _SHARED.cursor(str(path), identity) as cursor:
-        return cursor.execute(sql, list(params)).df()
+    target, where, identity = _source()
+    if target == "duckdb":
+        with _SHARED.cursor(where, identity) as cursor:
+            return cursor.execute(sql, list(params)).df()
+    with readers.connect(target, where) as reader:
+        return reader.query(sql, params)
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -223,37 +278,43 @@ def predicates(
     """
     clauses: list[str] = []
     params: list = []
+
+    def add(clause: tuple[str, list]) -> None:
+        clauses.append(clause[0])
+        params.extend(clause[1])
+
     if segment and filters.segments:
-        clauses.append(f"list_contains(?::varchar[], {segment})")
-        params.append(list(filters.segments))
+        add(in_list(segment, filters.segments))
     if territory and filters.territories:
-        clauses.append(f"list_contains(?::varchar[], {territory})")
-        params.append(list(filters.territories))
+        add(in_list(territory, filters.territories))
     if team and filters.teams:
-        clauses.append(f"list_contains(?::varchar[], {team})")
-        params.append(list(filters.teams))
+        add(in_list(team, filters.teams))
     journey_clauses: list[str] = []
     if journey and filters.segments and not segment:
-        journey_clauses.append("list_contains(?::varchar[], coalesce(segment, 'unknown'))")
-        params.append(list(filters.segments))
+        clause, values = in_list("coalesce(segment, 'unknown')", filters.segments)
+        journey_clauses.append(clause)
+        params.extend(values)
     if journey and filters.territories and not territory:
-        journey_clauses.append("list_contains(?::varchar[], coalesce(territory, 'unknown'))")
-        params.append(list(filters.territories))
+        clause, values = in_list("coalesce(territory, 'unknown')", filters.territories)
+        journey_clauses.append(clause)
+        params.extend(values)
     if journey_clauses:
         clauses.append(
             f"{journey} in (select journey_id from {RELATIONS.journeys}"
             f" where {' and '.join(journey_clauses)})"
         )
+    # Dates are bound as dates; the day after the end and the month start are worked out
+    # here, so the SQL needs no engine's interval or date_trunc syntax.
     if moment and filters.start_date:
-        clauses.append(f"{moment} >= ?::date")
+        clauses.append(f"{moment} >= cast(? as date)")
         params.append(filters.start_date)
     if moment and filters.end_date:
-        clauses.append(f"{moment} < ?::date + interval 1 day")
-        params.append(filters.end_date)
+        clauses.append(f"{moment} < cast(? as date)")
+        params.append(filters.end_date + timedelta(days=1))
     if month and filters.start_date:
-        clauses.append(f"{month} >= date_trunc('month', ?::date)")
-        params.append(filters.start_date)
+        clauses.append(f"{month} >= cast(? as date)")
+        params.append(filters.start_date.replace(day=1))
     if month and filters.end_date:
-        clauses.append(f"{month} <= ?::date")
+        clauses.append(f"{month} <= cast(? as date)")
         params.append(filters.end_date)
     return (" and ".join(clauses) or "true"), params
