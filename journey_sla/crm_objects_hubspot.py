@@ -106,6 +106,7 @@ HUBSPOT_OBJECTS: tuple[Table, ...] = (
         _text("name", required=True, aliases=("property",)),
         _text("value"),
         _text("source"),
+        _id("source_id"),
         _at("timestamp", required=True),
         deletable=False,
     ),
@@ -132,6 +133,7 @@ HUBSPOT_OBJECTS: tuple[Table, ...] = (
         _text("name", required=True, aliases=("property",)),
         _text("value"),
         _text("source"),
+        _id("source_id"),
         _at("timestamp", required=True),
         deletable=False,
     ),
@@ -171,6 +173,7 @@ HUBSPOT_OBJECTS: tuple[Table, ...] = (
         _text("value", required=True, aliases=("stage_id",)),
         _at("date_entered", required=True),
         _text("source"),
+        _id("source_id"),
         # Fivetran history mode: _fivetran_end is 9999-12-31 on the open row, kept as text.
         _text("_fivetran_start"),
         _text("_fivetran_end"),

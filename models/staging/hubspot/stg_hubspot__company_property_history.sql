@@ -17,6 +17,7 @@ renamed as (
             ['name', 'varchar', 'property_name'],
             ['value', 'varchar', 'property_value'],
             ['source', 'varchar', 'change_source'],
+            ['source_id', 'varchar', 'changed_by_id'],
             ['timestamp', 'timestamp', 'changed_at'],
             ['_source_file', 'varchar', 'source_file_name'],
             ['_load_id', 'varchar', 'load_id'],

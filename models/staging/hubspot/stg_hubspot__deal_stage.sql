@@ -17,6 +17,7 @@ renamed as (
             ['value', 'varchar', 'stage_id'],
             ['date_entered', 'timestamp', 'entered_at'],
             ['source', 'varchar', 'change_source'],
+            ['source_id', 'varchar', 'changed_by_id'],
             ['_source_file', 'varchar', 'source_file_name'],
             ['_load_id', 'varchar', 'load_id'],
             ['_loaded_at', 'timestamp', 'loaded_at'],

@@ -3,7 +3,8 @@
 -- (docs/crm_sources.md): contact property history (lifecyclestage, hs_lead_status,
 -- hubspot_owner_id, ...), deal stage entries as field dealstage, and company property
 -- history (a post-sale property such as customer_stage) on the company's latest journey
--- created at or before the change (else its first). field_key as the mapping seeds match it.
+-- created at or before the change (else its first). field_key as the mapping seeds match it;
+-- changed_by_id is the change's source_id (the user who made it, for changes in the CRM).
 
 with
 
@@ -46,6 +47,7 @@ contact_changes as (
         contact_history.contact_id as record_id,
         {{ crm_key('contact_history.property_name') }} as field_key,
         contact_history.property_value as value,
+        contact_history.changed_by_id,
         contact_history.changed_at,
         contact_history.source_file_name,
         contact_history.load_id,
@@ -66,6 +68,7 @@ deal_changes as (
         deal_stages.deal_id as record_id,
         'dealstage' as field_key,
         deal_stages.stage_id as value,
+        deal_stages.changed_by_id,
         deal_stages.entered_at as changed_at,
         deal_stages.source_file_name,
         deal_stages.load_id,
@@ -87,6 +90,7 @@ company_changes as (
         company_history.company_id as record_id,
         {{ crm_key('company_history.property_name') }} as field_key,
         company_history.property_value as value,
+        company_history.changed_by_id,
         company_history.changed_at,
         company_history.source_file_name,
         company_history.load_id,

@@ -3,7 +3,9 @@
 -- deal without a contact. Source from crm_field_map by hs_analytics_source, intent level by
 -- the rating property; unmapped values fall back to 'other' / 'medium' (counted as
 -- unmapped). The account is the contact's company (associatedcompanyid), else a stand-in
--- 'contact:<id>'; a deal's is its first associated company, else 'deal:<id>'.
+-- 'contact:<id>'; a deal's is its first associated company, else 'deal:<id>'. A contact's
+-- own country (crm_field_map territory rows, else lower-cased) is the journey's territory;
+-- the company's applies when it has none.
 
 with
 
@@ -65,6 +67,7 @@ starts as (
         coalesce(companies.company_id, 'contact:' || contacts.contact_id) as account_id,
         contacts.analytics_source,
         contacts.rating,
+        contacts.country,
         contacts.created_at,
         contacts.source_file_name,
         contacts.load_id,
@@ -78,6 +81,7 @@ starts as (
         coalesce(deal_accounts.company_id, 'deal:' || deals.deal_id) as account_id,
         null as analytics_source,
         null as rating,
+        null as country,
         deals.created_at,
         deals.source_file_name,
         deals.load_id,
@@ -99,7 +103,7 @@ final as (
         coalesce(sources.target_value, 'other') as source,
         coalesce(intents.target_value, 'medium') as intent_level,
         cast(null as {{ dbt.type_string() }}) as segment,
-        cast(null as {{ dbt.type_string() }}) as territory,
+        coalesce(territories.target_value, lower(trim(starts.country))) as territory,
         cast(null as {{ dbt.type_string() }}) as product_line,
         starts.created_at,
         starts.source_file_name,
@@ -115,6 +119,9 @@ final as (
         on intents.target = 'intent_level'
         and {{ crm_key('intents.field') }} = 'rating'
         and lower(trim(intents.value)) = lower(trim(starts.rating))
+    left join field_map as territories
+        on territories.target = 'territory'
+        and lower(trim(territories.value)) = lower(trim(starts.country))
 
 )
 

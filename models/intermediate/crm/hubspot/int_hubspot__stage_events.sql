@@ -27,6 +27,12 @@ pipeline_stages as (
 
 ),
 
+owners as (
+
+    select * from {{ ref('stg_hubspot__owner') }}
+
+),
+
 journey_records as (
 
     select * from {{ ref('int_hubspot__journey_records') }}
@@ -97,6 +103,7 @@ created_events as (
         current_values.crm_object,
         current_values.field_key,
         current_values.value,
+        cast(null as {{ dbt.type_string() }}) as changed_by_id,
         current_values.created_at as occurred_at,
         current_values.source_file_name,
         current_values.load_id,
@@ -126,6 +133,7 @@ change_events as (
         crm_object,
         field_key,
         value,
+        changed_by_id,
         changed_at as occurred_at,
         source_file_name,
         load_id,
@@ -165,18 +173,20 @@ mapped as (
 final as (
 
     select
-        event_id,
-        journey_id,
-        cast(null as {{ dbt.type_string() }}) as owner_id,
-        stage,
+        mapped.event_id,
+        mapped.journey_id,
+        owners.owner_id,
+        mapped.stage,
         cast(null as {{ dbt.type_string() }}) as reason_code,
-        occurred_at,
-        source_file_name,
-        load_id,
-        loaded_at
+        mapped.occurred_at,
+        mapped.source_file_name,
+        mapped.load_id,
+        mapped.loaded_at
 
     from mapped
-    where stage is not null
+    left join owners
+        on mapped.changed_by_id = owners.owner_id
+    where mapped.stage is not null
 
 )
 
