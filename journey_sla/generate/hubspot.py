@@ -153,9 +153,9 @@ _SQL = {
             case when d.last_stage in ('opportunity', 'closed_won', 'closed_lost')
                 then 'default' else 'customer_success' end as deal_pipeline_id,
             m.value as deal_pipeline_stage_id,
-            (select arg_max(a.owner_id, a.assigned_at) from assignments as a
-                where a.journey_id = d.journey_id and a.assigned_at <= d.created_at)
-                as owner_id,
+            (select a.owner_id from assignments as a
+                where a.journey_id = d.journey_id and a.assigned_at <= d.created_at
+                order by a.assigned_at desc, a.assignment_id desc limit 1) as owner_id,
             d.created_at as property_createdate, cast(null as double) as property_amount,
             cast(null as date) as property_contract_start_date,
             cast(null as date) as property_contract_end_date, false as is_deleted

@@ -90,34 +90,68 @@ contact_assignments as (
 
 ),
 
-deal_owners as (
+deal_records as (
 
     select
-        'deal-created:' || deals.deal_id as assignment_id,
-        journey_records.journey_id,
-        deals.owner_id,
-        'rule' as method,  -- noqa: RF04
-        'deal owner at creation' as reason,
-        deals.created_at as assigned_at,
-        deals.source_file_name,
-        deals.load_id,
-        deals.loaded_at
+        deals.*,
+        journey_records.journey_id
     from deals
     inner join journey_records
         on deals.deal_id = journey_records.record_id
         and journey_records.record_type = 'deal'
-    where
-        not journey_records.is_renewal_term
-        and deals.owner_id is not null
-        and coalesce((
-            select contact_assignments.owner_id
-            from contact_assignments
-            where
-                contact_assignments.journey_id = journey_records.journey_id
-                and contact_assignments.assigned_at <= deals.created_at
-            order by contact_assignments.assigned_at desc, contact_assignments.assignment_id desc
-            limit 1
-        ), '') != deals.owner_id
+    where not journey_records.is_renewal_term and deals.owner_id is not null
+
+),
+
+owners_before_deals as (
+
+    -- The journey's owner when the deal was created: its latest contact assignment at or
+    -- before then (of several at that instant, the highest assignment_id, as
+    -- int_owner_history decides).
+    select
+        deal_records.deal_id,
+        max(contact_assignments.assigned_at) as assigned_at
+    from deal_records
+    inner join contact_assignments
+        on deal_records.journey_id = contact_assignments.journey_id
+        and contact_assignments.assigned_at <= deal_records.created_at
+    group by deal_records.deal_id
+
+),
+
+owner_ids_before_deals as (
+
+    select
+        owners_before_deals.deal_id,
+        max(contact_assignments.assignment_id) as assignment_id
+    from owners_before_deals
+    inner join deal_records
+        on owners_before_deals.deal_id = deal_records.deal_id
+    inner join contact_assignments
+        on deal_records.journey_id = contact_assignments.journey_id
+        and owners_before_deals.assigned_at = contact_assignments.assigned_at
+    group by owners_before_deals.deal_id
+
+),
+
+deal_owners as (
+
+    select
+        'deal-created:' || deal_records.deal_id as assignment_id,
+        deal_records.journey_id,
+        deal_records.owner_id,
+        'rule' as method,  -- noqa: RF04
+        'deal owner at creation' as reason,
+        deal_records.created_at as assigned_at,
+        deal_records.source_file_name,
+        deal_records.load_id,
+        deal_records.loaded_at
+    from deal_records
+    left join owner_ids_before_deals
+        on deal_records.deal_id = owner_ids_before_deals.deal_id
+    left join contact_assignments
+        on owner_ids_before_deals.assignment_id = contact_assignments.assignment_id
+    where coalesce(contact_assignments.owner_id, '') != deal_records.owner_id
 
 ),
 
