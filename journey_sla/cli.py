@@ -79,10 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("directory", help="folder with one file per contract table or CRM object")
     load.add_argument(
         "--crm",
-        choices=["extract", "salesforce"],
+        choices=["extract", "salesforce", "hubspot"],
         default="extract",
-        help="what the folder holds: extract (contract v1, the default) or salesforce "
-        "(one file per object, API or Fivetran column names; docs/crm_sources.md)",
+        help="what the folder holds: extract (contract v1, the default), salesforce or "
+        "hubspot (one file per object, API or Fivetran column names; docs/crm_sources.md)",
     )
     _add_db(load)
     load.add_argument("--replace", action="store_true", help="empty the raw schema first")

@@ -23,6 +23,11 @@ class Column:
     planned: bool = False
     # CRM objects: the file may lack the column (it is then NULL). Contract v1 has none.
     optional: bool = False
+    # CRM objects: other header names of the column (HubSpot's export and API spellings),
+    # matched after the contract's key(); a key made of other columns (history and
+    # association objects have none of their own) is the listed columns' values joined.
+    aliases: tuple[str, ...] = ()
+    derived_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,11 @@ class Contract:
     deleted_columns: tuple[str, ...] = ()
     # What the build lacks when an optional table is missing (table -> one line).
     missing_notes: tuple[tuple[str, str], ...] = ()
+    # Prefixes key() drops after crm_key(): HubSpot's Fivetran columns are property_<name>,
+    # its exports and API write <name>.
+    strip_prefixes: tuple[str, ...] = ()
+    # Timestamps may also be epoch milliseconds (HubSpot's API and exports).
+    epoch_millis: bool = False
 
     @property
     def tables_by_name(self) -> dict[str, Table]:
@@ -235,7 +245,13 @@ class Contract:
         return table.name if self.schema == "raw" else f"{self.schema}.{table.name}"
 
     def key(self, name: str) -> str:
-        return crm_key(name) if self.loose_names else name.strip().lower()
+        if not self.loose_names:
+            return name.strip().lower()
+        key = crm_key(name)
+        for prefix in self.strip_prefixes:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                return key[len(prefix) :]
+        return key
 
 
 def crm_key(name: str) -> str:

@@ -150,6 +150,7 @@ _SUFFIXES = (".csv.gz", ".csv", ".parquet")  # longest first: "x.csv.gz" is not 
 _TS_NAIVE_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?"
 _TS_OFFSET_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)"
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
+_EPOCH_MS_RE = r"\d{11,13}"  # HubSpot: milliseconds since 1970 (1973 to 2286)
 _NUMBER_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 
 # Parquet column types that already are the contract kind and need no parsing.
@@ -349,6 +350,9 @@ def _inspect(
         source = _Source(table, path, "csv", header, ["VARCHAR"] * len(header), encoding=encoding)
     extra: list[str] = []
     columns = {contract.key(column): column for column in table.column_names}
+    for column in table.columns:
+        for alias in column.aliases:
+            columns.setdefault(contract.key(alias), column.name)
     for index, name in enumerate(header):
         key = columns.get(contract.key(name))
         if key is None:
@@ -360,7 +364,11 @@ def _inspect(
             notice(f"{path.name}: column '{name}' appears again in the header; the first counts")
         else:
             source.position[key] = index
-    missing = [name for name in table.required_columns if name not in source.position]
+    missing = [
+        column.name
+        for column in table.columns
+        if not column.optional and not column.derived_from and column.name not in source.position
+    ]
     if len(missing) == 1:
         raise LoadError(f"{path.name}: missing required column '{missing[0]}'")
     if missing:
@@ -410,7 +418,13 @@ def _is_native(column: Column, file_type: str) -> bool:
 
 def _value_sql(source: _Source, column: Column) -> str:
     """The column's value as the contract reads it: trimmed text, empty -> NULL (also when
-    an optional column is missing from the file)."""
+    an optional column is missing from the file). A derived key joins its columns' values."""
+    if column.derived_from:
+        parts = [
+            f"coalesce({_value_sql(source, source.table.column(name))}, '')"
+            for name in column.derived_from
+        ]
+        return f"concat_ws('|', {', '.join(parts)})"
     if column.name not in source.position:
         return "CAST(NULL AS VARCHAR)"
     index = source.position[column.name]
@@ -423,9 +437,12 @@ def _value_sql(source: _Source, column: Column) -> str:
     return f"nullif(trim({ref}, ' ' || chr(9)), '')"
 
 
-def _typed_sql(source: _Source, column: Column) -> str:
-    """The typed value of ``v_<column>`` (see _value_sql), NULL when it does not parse."""
+def _typed_sql(source: _Source, column: Column, epoch_millis: bool = False) -> str:
+    """The typed value of ``v_<column>`` (see _value_sql), NULL when it does not parse.
+    ``epoch_millis``: a timestamp may also be milliseconds since 1970 (HubSpot)."""
     value = f"v_{column.name}"
+    if column.derived_from:
+        return value
     if column.name not in source.position:
         return f"CAST(NULL AS {_SQL_TYPE[column.kind]})"
     if _is_native(column, source.types[source.position[column.name]]):
@@ -453,8 +470,14 @@ def _typed_sql(source: _Source, column: Column) -> str:
     if kind == "timestamp":
         # Only values with an offset pay for the slower TIMESTAMPTZ cast. The session time
         # zone is UTC, so casting that back to TIMESTAMP gives naive UTC.
+        millis = (
+            f"WHEN regexp_full_match({value}, {_lit(_EPOCH_MS_RE)}) "
+            f"THEN epoch_ms(CAST({value} AS BIGINT)) "
+            if epoch_millis
+            else ""
+        )
         return (
-            f"CASE WHEN regexp_full_match({value}, {_lit(_TS_NAIVE_RE)}) "
+            f"CASE {millis}WHEN regexp_full_match({value}, {_lit(_TS_NAIVE_RE)}) "
             f"THEN try_cast({value} AS TIMESTAMP) "
             f"WHEN regexp_full_match({value}, {_lit(_TS_OFFSET_RE)}) "
             f"THEN CAST(try_cast({value} AS TIMESTAMPTZ) AS TIMESTAMP) END"
@@ -596,7 +619,8 @@ def _stage(load: _Load, source: _Source, code: dict[tuple[str, str], int]) -> No
             )
     fail = f"CASE {' '.join(cases)} END" if cases else "NULL"
     values = ", ".join(f"{_value_sql(source, c)} AS v_{c.name}" for c in table.columns)
-    typed = ", ".join(f"{_typed_sql(source, c)} AS t_{c.name}" for c in table.columns)
+    millis = load.contract.epoch_millis
+    typed = ", ".join(f"{_typed_sql(source, c, millis)} AS t_{c.name}" for c in table.columns)
     file_columns = ", ".join(f"c{i}" for i in range(len(source.header)))
     typed_columns = ", ".join(f"t_{c.name}" for c in table.columns)
     load.run(
@@ -1074,16 +1098,18 @@ def _contract(crm: str) -> Contract:
     if crm == EXTRACT.name:
         return EXTRACT
     from journey_sla.crm_objects import CONTRACTS_BY_CRM
+    from journey_sla.crm_objects_hubspot import HUBSPOT
 
-    if crm not in CONTRACTS_BY_CRM:
-        choices = ", ".join([EXTRACT.name, *CONTRACTS_BY_CRM])
+    contracts = {**CONTRACTS_BY_CRM, HUBSPOT.name: HUBSPOT}
+    if crm not in contracts:
+        choices = ", ".join([EXTRACT.name, *contracts])
         raise LoadError(f"--crm {crm!r}: not one of {choices}")
-    return CONTRACTS_BY_CRM[crm]
+    return contracts[crm]
 
 
 def _file_name(contract: Contract, table: Table) -> str:
     """The file a missing table is asked for by: Lead.csv for Salesforce's lead."""
-    if contract is EXTRACT:
+    if contract is EXTRACT or contract.name == "hubspot":
         return f"{table.name}.csv"
     return "".join(part.capitalize() for part in table.name.split("_")) + ".csv"
 

@@ -11,6 +11,12 @@ with
         select * from {{ ref('int_salesforce__unmapped_values') }}
 
     ),
+{% elif crm == 'hubspot' %}
+    unmapped as (
+
+        select * from {{ ref('int_hubspot__unmapped_values') }}
+
+    ),
 {% else %}
     unmapped as (
 

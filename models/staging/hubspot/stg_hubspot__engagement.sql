@@ -1,0 +1,42 @@
+{{ config(enabled=var('crm') == 'hubspot') }}
+
+with
+
+source as (
+
+    select * from {{ source('hubspot', 'engagement') }}
+
+),
+
+renamed as (
+
+    select
+        {{ crm_columns(source('hubspot', 'engagement'), [
+            ['id', 'varchar', 'engagement_id'],
+            ['type', 'varchar', 'engagement_type'],
+            ['owner_id', 'varchar', 'owner_id'],
+            ['timestamp', 'timestamp', 'occurred_at'],
+            ['created_at', 'timestamp', 'created_at'],
+            ['active', 'boolean', 'is_active'],
+            ['_source_file', 'varchar', 'source_file_name'],
+            ['_load_id', 'varchar', 'load_id'],
+            ['_loaded_at', 'timestamp', 'loaded_at'],
+            ['_fivetran_synced', 'timestamp', 'fivetran_synced_at'],
+        ]) }}
+
+    from source
+    where {{ crm_not_deleted(source('hubspot', 'engagement')) }}
+
+),
+
+final as (
+
+    select
+        * exclude (loaded_at, fivetran_synced_at),
+        coalesce(loaded_at, fivetran_synced_at) as loaded_at
+
+    from renamed
+
+)
+
+select * from final
