@@ -202,18 +202,30 @@ def spark_dir() -> Path:
 def spark_session():
     """The in-process Spark session, configured like the profile's `spark` target.
 
-    dbt-spark's session method calls ``SparkSession.builder.getOrCreate()``; creating the
-    session here first with the same settings makes both share one JVM and one metastore.
+    dbt-spark's session method calls ``SparkSession.builder.getOrCreate()`` for every
+    statement; an existing session is reused (only runtime settings are re-applied), so a
+    session created here first with the same settings is the one dbt builds in, and one JVM
+    serves publishing, every build and reading the tables back.
+
+    ``JOURNEY_SLA_SPARK_CATALOG``: ``hive`` (default) keeps the table catalogue in a Derby
+    metastore under JOURNEY_SLA_SPARK_DIR, so tables outlive the process (``publish`` and
+    ``build`` are separate CLI runs); ``in-memory`` keeps it in the JVM, for one process that
+    publishes, builds and reads (the equivalence test), and saves Derby's cost on every
+    create and drop. ``JOURNEY_SLA_SPARK_JAVA_OPTIONS`` are the driver JVM's flags.
     """
     from pyspark.sql import SparkSession
 
     base = spark_dir().resolve()
     threads = os.environ.get("JOURNEY_SLA_THREADS", "2")
+    catalog = os.environ.get("JOURNEY_SLA_SPARK_CATALOG", "hive")
+    if catalog not in {"hive", "in-memory"}:
+        raise EngineError(f"JOURNEY_SLA_SPARK_CATALOG={catalog!r}: choose hive or in-memory")
     builder = (
-        SparkSession.builder.enableHiveSupport()
-        .master(f"local[{threads}]")
+        SparkSession.builder.master(f"local[{threads}]")
+        .config("spark.sql.catalogImplementation", catalog)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", os.environ.get("JOURNEY_SLA_SPARK_PARTITIONS", "4"))
+        .config("spark.default.parallelism", threads)
         .config("spark.sql.warehouse.dir", str(base / "warehouse"))
         .config(
             "spark.hadoop.javax.jdo.option.ConnectionURL",
@@ -223,7 +235,14 @@ def spark_session():
         .config("spark.ui.enabled", "false")
         .config("spark.sql.ansi.enabled", "false")
     )
-    return builder.getOrCreate()
+    java_options = os.environ.get("JOURNEY_SLA_SPARK_JAVA_OPTIONS")
+    if java_options:
+        builder = builder.config("spark.driver.extraJavaOptions", java_options)
+    try:
+        return builder.getOrCreate()
+    except Exception as error:  # Java missing or too old: say so in one line
+        summary = " ".join(str(error).split())[:300]
+        raise EngineError(f"spark: cannot start a local session: {summary}") from error
 
 
 def copy_to_spark(published: Path, schema: str | None = None) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Cross-engine equivalence (issue 11): the same project on DuckDB and PostgreSQL, same numbers.
+"""Cross-engine equivalence (issue 11): one project on DuckDB, PostgreSQL and Spark, same numbers.
 
 Two scenarios, each loaded once by the real loader into a raw DuckDB file and built by the
 real ``dbt build`` (models, seeds, unit tests, data tests) on every engine:
@@ -12,6 +12,10 @@ relative). The engines are started on this machine by ``scripts/install_engines.
 ``scripts/start_postgres.sh`` (as the browser test installs Chromium); when they cannot be,
 the test fails with the reason instead of skipping: an engine that silently drops out would
 prove nothing.
+
+Spark runs in this process (pyspark local mode, dbt-spark's session method): one JVM and one
+session publish, build both scenarios and read the tables back, with the catalogue in
+memory and settings for small data (SPARK_TEST_SETTINGS; docs/engines.md has the timings).
 """
 
 from __future__ import annotations
@@ -89,6 +93,32 @@ def postgres() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# Spark settings for the test's small data (docs/engines.md, "Spark status", has the timings):
+# the table catalogue in the JVM instead of a Derby metastore (dbt, publishing and reading
+# share this process), one shuffle partition, a JVM tuned for start-up rather than peak speed.
+SPARK_TEST_SETTINGS = {
+    "JOURNEY_SLA_SPARK_CATALOG": "in-memory",
+    "JOURNEY_SLA_SPARK_PARTITIONS": "1",
+    "JOURNEY_SLA_SPARK_MEMORY": "2g",
+    "JOURNEY_SLA_SPARK_JAVA_OPTIONS": "-XX:+UseParallelGC -XX:TieredStopAtLevel=1",
+}
+
+
+def start_spark():
+    """The in-process Spark session, or a test failure saying what is missing."""
+    run_script("install_engines.sh")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as error:
+        pytest.fail(f"pyspark cannot be imported ({error}): run make install", pytrace=False)
+    from journey_sla.engines import EngineError, spark_session
+
+    try:
+        return spark_session()
+    except EngineError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def load_and_build_duckdb(extracts: Path, folder: Path, as_of: str | None) -> Path:
@@ -185,6 +215,54 @@ def test_postgres_equals_duckdb(scenario: str, scenarios: dict, postgres_builds:
         tables, read_duckdb(warehouse), read_postgres(postgres_builds[scenario])
     )
     assert not problems, "PostgreSQL differs from DuckDB:\n" + "\n".join(problems)
+
+
+@pytest.fixture(scope="session")
+def spark_builds(scenarios: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """Both scenarios published, saved as Spark tables and built in one Spark session:
+    (session, name -> schema). The unit tests do not read the data: they run with the golden
+    scenario's build only; models, seeds and data tests run for both."""
+    from journey_sla.engines import build_on_engine, copy_to_spark, publish
+    from journey_sla.paths import raw_path_for
+
+    folder = tmp_path_factory.mktemp("spark")
+    with environment(JOURNEY_SLA_SPARK_DIR=str(folder), **SPARK_TEST_SETTINGS):
+        session = start_spark()
+        try:
+            schemas = {}
+            for name, (warehouse, as_of) in scenarios.items():
+                out = tmp_path_factory.mktemp(f"spark_published_{name}")
+                publish(raw_path_for(warehouse), out)
+                copy_to_spark(out, f"raw_{name}")
+                args = ["--threads", "2"]
+                if name != "golden":
+                    args += ["--exclude", "test_type:unit"]
+                schemas[name], _, _ = build_on_engine(
+                    "spark", as_of, args, schema=f"journey_sla_{name}", raw=f"raw_{name}"
+                )
+            yield session, schemas
+        finally:
+            session.stop()
+
+
+def read_spark(session, schema: str):
+    def read(table: str) -> pd.DataFrame:
+        # Timestamps come back naive in the session's zone, UTC (engines.spark_session).
+        return session.table(f"`{schema}`.`{table}`").toPandas()
+
+    return read
+
+
+@pytest.mark.parametrize("scenario", ["golden", "generated"])
+def test_spark_equals_duckdb(scenario: str, scenarios: dict, spark_builds: tuple) -> None:
+    session, schemas = spark_builds
+    warehouse, _ = scenarios[scenario]
+    tables = published_tables(warehouse)
+    assert len(tables) >= 20, tables
+    problems = compare_tables(
+        tables, read_duckdb(warehouse), read_spark(session, schemas[scenario])
+    )
+    assert not problems, "Spark differs from DuckDB:\n" + "\n".join(problems)
 
 
 def test_published_raw_data_is_what_the_loader_accepted(scenarios: dict, tmp_path) -> None:

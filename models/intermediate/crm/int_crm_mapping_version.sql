@@ -10,7 +10,7 @@ with
 
         select
             '{{ seed_name }}' as seed_name,
-            cast(to_json(seed_rows) as {{ dbt.type_string() }}) as row_text  -- noqa: RF03
+            {{ journey_sla.row_json_text('seed_rows') }} as row_text  -- noqa: RF03
         from {{ ref(seed_name) }} as seed_rows  -- noqa: AL05
         where crm = '{{ var("crm") }}'
 
@@ -33,7 +33,7 @@ final as (
         case
             when '{{ var("crm") }}' != 'extract'
                 then left(md5(coalesce(
-                        string_agg(seed_name || row_text, '|' order by seed_name, row_text), ''
+                        {{ journey_sla.sorted_string_agg('seed_name || row_text', "'|'") }}, ''
                     )), 12)
         end as mapping_version,
         count(*) as mapping_rows
