@@ -162,10 +162,15 @@
 {%- endmacro %}
 
 
+{#- One number per interval across all calendars, growing with opens_at (and so with
+    cumulative_seconds_before) within each calendar: the carried number alone names the
+    interval, so the join back is a single-key equi-join. (Numbered per calendar, PostgreSQL
+    merge-joined on calendar_id with the number as a join filter, about a thousand
+    comparisons per clock, after misjudging the probes as 0.5 % of the rows.) -#}
 {% macro _numbered_intervals(intervals) -%}
     select
         intervals.*,
-        row_number() over (partition by intervals.calendar_id order by intervals.opens_at) as interval_number
+        row_number() over (order by intervals.calendar_id, intervals.opens_at) as interval_number
 
     from {{ intervals }} as intervals
 {%- endmacro %}
@@ -228,8 +233,7 @@
         on business_time_input.{{ calendar_column }} = business_time_probe.calendar_id
         and {{ probe_key_from_input }} = business_time_probe.probe_key
     left join ({{ journey_sla._numbered_intervals(intervals) }}) as business_time_interval
-        on business_time_probe.calendar_id = business_time_interval.calendar_id
-        and business_time_probe.carried_interval_number = business_time_interval.interval_number
+        on business_time_probe.carried_interval_number = business_time_interval.interval_number
 {%- endmacro %}
 
 
