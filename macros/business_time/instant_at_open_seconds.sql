@@ -110,56 +110,17 @@
 
 
 {% macro _carried_instant_at_open_seconds(relation, calendar_column, target_column, output_column) -%}
-    {%- set intervals = ref('int_calendar_open_intervals') -%}
-    {%- set target_us = journey_sla._target_microseconds('business_time_keyed', target_column) -%}
     select
         business_time_input.*,
         {{ journey_sla._instant_from_interval('business_time_input', 'business_time_interval', target_column) }} as {{ output_column }}
 
     from {{ relation }} as business_time_input
-    left join (
-        select
-            calendar_id,
-            probe_key,
-            carried_interval_number
-
-        from (
-            select
-                calendar_id,
-                probe_key,
-                is_interval,
-                max(interval_number) over (
-                    partition by calendar_id
-                    order by probe_key, is_interval
-                    rows between unbounded preceding and current row
-                ) as carried_interval_number
-
-            from (
-                select distinct
-                    business_time_keyed.{{ calendar_column }} as calendar_id,
-                    {{ target_us }} as probe_key,
-                    0 as is_interval,
-                    cast(null as {{ dbt.type_bigint() }}) as interval_number
-
-                from {{ relation }} as business_time_keyed
-                where business_time_keyed.{{ target_column }} is not null
-
-                union all
-
-                select
-                    calendar_id,
-                    cumulative_seconds_before * 1000000 as probe_key,
-                    1 as is_interval,
-                    interval_number
-
-                from ({{ journey_sla._numbered_intervals(intervals) }}) as numbered
-            ) as probes_and_intervals
-        ) as carried
-        where is_interval = 0
-    ) as business_time_probe
-        on business_time_input.{{ calendar_column }} = business_time_probe.calendar_id
-        and {{ journey_sla._target_microseconds('business_time_input', target_column) }} = business_time_probe.probe_key
-    left join ({{ journey_sla._numbered_intervals(intervals) }}) as business_time_interval
-        on business_time_probe.calendar_id = business_time_interval.calendar_id
-        and business_time_probe.carried_interval_number = business_time_interval.interval_number
+    {{ journey_sla._carried_interval_join(
+        relation,
+        calendar_column,
+        journey_sla._target_microseconds('business_time_keyed', target_column),
+        journey_sla._target_microseconds('business_time_input', target_column),
+        'numbered.cumulative_seconds_before * 1000000',
+        interval_sorts_first=false
+    ) }}
 {%- endmacro %}
