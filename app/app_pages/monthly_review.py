@@ -16,6 +16,7 @@ from journey_sla.app_logic import (
     charts,
     data,
     drilldown,
+    policy_versions,
     review,
     review_download,
     review_pack,
@@ -121,11 +122,13 @@ def scatter_section(
 
 def trend_section(trend: pd.DataFrame, month: date, window: int) -> alt.LayerChart:
     st.subheader("Over the months")
-    chart = charts.monthly_trend(trend, pd.Timestamp(month))
+    changes = policy_versions.version_changes(data.policy_versions())
+    chart = charts.monthly_trend(trend, pd.Timestamp(month), changes)
     st.altair_chart(chart, width="stretch")
     st.caption(
         f"Bands are 95 % Wilson intervals. Conversion is shown for months whose visits are "
-        f"all mature ({window} days after entry)."
+        f"all mature ({window} days after entry). Orange rules mark the months a policy's new "
+        "version took effect (its clocks from then on use the new target)."
     )
     return chart
 

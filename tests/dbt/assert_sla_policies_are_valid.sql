@@ -205,16 +205,19 @@ problems as (
     from versions_in_order
     where effective_to > next_effective_from
 
-    {%- for column in identity_columns %}
-
-    union all
-    select
-        policy_id,
-        'versions differ in {{ column }} (a different rule needs a new policy_id)' as problem
-    from policies
-    group by policy_id
-    having count(distinct coalesce(cast({{ column }} as {{ dbt.type_string() }}), '')) > 1
-    {%- endfor %}
+    -- Identity columns compared as the engine reads them: case, spaces, '*' vs empty aside.
+    {% for column in identity_columns %}
+        {%- set canonical = "replace(replace(lower(coalesce(cast(" ~ column ~ " as "
+            ~ dbt.type_string() ~ "), '')), ' ', ''), '*', '')" %}
+        union all
+        select
+            policy_id,
+            'versions differ in {{ column }} (a different rule needs a new policy_id)'
+                as problem
+        from policies
+        group by policy_id
+        having count(distinct {{ canonical }}) > 1
+    {% endfor %}
 
 ),
 

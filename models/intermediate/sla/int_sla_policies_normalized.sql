@@ -27,7 +27,9 @@ ranked as (
             partition by versions.policy_id
             order by
                 case when versions.effective_from <= as_of.as_of then 0 else 1 end,
-                case when versions.effective_from <= as_of.as_of then versions.policy_version end desc,
+                case
+                    when versions.effective_from <= as_of.as_of then versions.policy_version
+                end desc,
                 versions.policy_version
         ) as current_rank
 

@@ -55,7 +55,9 @@ stall_visits as (
 
     from policy_visits
     inner join versions
-        on {{ policy_version_at('versions', 'policy_visits.policy_id', 'policy_visits.entered_at') }}
+        on {{ policy_version_at(
+            'versions', 'policy_visits.policy_id', 'policy_visits.entered_at'
+        ) }}
     where policy_visits.sla_type = 'stall'
 
 ),
