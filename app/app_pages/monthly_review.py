@@ -16,6 +16,7 @@ from journey_sla.app_logic import (
     charts,
     data,
     drilldown,
+    period,
     policy_versions,
     review,
     review_download,
@@ -41,6 +42,7 @@ def month_picker(months: list[date], as_of: pd.Timestamp) -> date:
         bind="query-params",
         help="Defaults to the last complete month before as_of.",
     )
+    period.remember(options[picked])
     if options[picked] > last_complete:
         st.caption(f"{picked} is still in progress at as_of ({as_of:%Y-%m-%d %H:%M} UTC).")
     return options[picked]
