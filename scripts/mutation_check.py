@@ -199,6 +199,21 @@ MUTATIONS = (
         r"or activities\.occurred_at >= ",
         "or activities.occurred_at > ",
     ),
+    # Policy versions (docs/sla_semantics.md, "Policy versions"): [effective_from, effective_to).
+    Mutation(
+        "policy_version_from_inclusive",
+        "a version is in force from its effective_from instant (inclusive)",
+        "macros/sla/policy_version_at.sql",
+        r"effective_from <= \{\{ instant \}\}",
+        "effective_from < {{ instant }}",
+    ),
+    Mutation(
+        "policy_version_to_exclusive",
+        "a version is no longer in force at its effective_to instant (exclusive)",
+        "macros/sla/policy_version_at.sql",
+        r"\{\{ instant \}\} < \{\{ versions \}\}\.effective_to",
+        "{{ instant }} <= {{ versions }}.effective_to",
+    ),
 )
 
 

@@ -17,6 +17,8 @@ from journey_sla.app_logic import (
     charts,
     data,
     drilldown,
+    period,
+    policy_versions,
     review,
     review_download,
     review_pack,
@@ -41,6 +43,7 @@ def month_picker(months: list[date], as_of: pd.Timestamp) -> date:
         bind="query-params",
         help="Defaults to the last complete month before as_of.",
     )
+    period.remember(options[picked])
     if options[picked] > last_complete:
         st.caption(f"{picked} is still in progress at as_of ({as_of:%Y-%m-%d %H:%M} UTC).")
     return options[picked]
@@ -197,11 +200,13 @@ def scatter_section(
 
 def trend_section(trend: pd.DataFrame, month: date, window: int) -> alt.LayerChart:
     st.subheader("Over the months")
-    chart = charts.monthly_trend(trend, pd.Timestamp(month))
+    changes = policy_versions.version_changes(data.policy_versions())
+    chart = charts.monthly_trend(trend, pd.Timestamp(month), changes)
     st.altair_chart(chart, width="stretch")
     st.caption(
         f"Bands are 95 % Wilson intervals. Conversion is shown for months whose visits are "
-        f"all mature ({window} days after entry)."
+        f"all mature ({window} days after entry). Orange rules mark the months a policy's new "
+        "version took effect (its clocks from then on use the new target)."
     )
     return chart
 

@@ -5,17 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import data, drilldown, sidebar, stats, ui, wording
+from journey_sla.app_logic import data, drilldown, period, sidebar, stats, ui, wording
 
 info = ui.require_warehouse()
 filters = sidebar.current()
 
 st.title("SLA matrix")
-ui.filter_caption(filters, "attainment over clocks started in the months of the date range")
+month = period.picker(filters)
+scope = period.month_filters(filters, month)
+ui.filter_caption(
+    filters,
+    f"attainment over clocks started in {wording.month_label(month)}"
+    if month
+    else "attainment over clocks started in the months of the date range",
+)
 
 policies = data.policies()
-attainment = data.policy_attainment(filters)
-kpis = data.latest_kpis(filters)
+attainment = data.policy_attainment(scope)
+kpis = data.latest_kpis(period.up_to_month(filters, month))
 
 matrix = policies.merge(attainment, on="policy_id", how="left").merge(
     kpis.rename(columns={"month_start_date": "kpi_month_date"}), on="kpi", how="left"
@@ -56,7 +63,7 @@ left.metric("Policies", f"{int(policies['is_active'].sum())} active of {len(poli
 middle.metric(
     "Attainment, all policies",
     wording.percent(attainment["met_clocks"].sum() / resolved if resolved else None),
-    help="Met ÷ (met + breached) over every clock started in the date range.",
+    help="Met ÷ (met + breached) over every clock started in the month (or the date range).",
 )
 right.metric(
     "Breach rate, all policies",
@@ -103,16 +110,17 @@ st.caption(
     "at or above the policy's goal (attainment_goal_pct), amber less than 5 points below, "
     "red further below. Breach rate = "
     "breached ÷ all clocks started. KPI values come from mart_stage_kpis: the latest month in "
-    "the date range with a value (conversion KPIs need mature visits, so they lag)."
+    "the date range, up to the month shown, with a value (conversion KPIs need mature "
+    "visits, so they lag and say which month they show)."
 )
 
 ui.clocks_behind(
-    filters,
+    scope,
     drilldown.options(
         [("policy", row.policy_id, row.description) for row in policies.itertuples()]
     ),
     [],
     info.get("crm_record_url"),
     key="drill",
-    what="a policy (clocks started in the date range)",
+    what="a policy (clocks started in the month shown)",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import charts, data, sidebar, stats, ui, wording
+from journey_sla.app_logic import charts, data, policy_versions, sidebar, stats, ui, wording
 
 ui.require_warehouse()
 filters = sidebar.current()
@@ -124,3 +124,33 @@ st.dataframe(
         ),
     },
 )  # fmt: skip
+
+st.subheader("Propose a new version")
+all_policies = data.policies()
+policy_row = all_policies[all_policies["policy_id"] == policy_id].iloc[0]
+bound = chosen["bucket_upper_bound"]
+unit = str(first["target_unit"])
+# Bounds are minutes (or business minutes) for hour policies; the seed keeps the policy's unit.
+proposed_target = float(bound) / 60 if unit in ("hours", "business_hours") else float(bound)
+effective_from = st.date_input(
+    "In force from (00:00 UTC)",
+    value=policy_versions.first_of_next_month(pd.Timestamp.now(tz="UTC").date()),
+    key="effective_from",
+    help="Clocks that start at or after this instant use the new version; earlier clocks keep "
+    "the version they started under, so past reviews reproduce.",
+)
+_, proposed_line = policy_versions.proposed_version_row(policy_row, proposed_target, effective_from)
+st.code(proposed_line, language="csv")
+st.download_button(
+    "Download the row",
+    data=proposed_line + "\n",
+    file_name=f"{policy_id}-from-{effective_from:%Y-%m-%d}.csv",
+    mime="text/csv",
+    key="download_version_row",
+)
+st.caption(
+    f"Target {wording.amount(proposed_target, unit)} from {effective_from:%Y-%m-%d}: paste the "
+    "row at the end of seeds/sla_policies.csv and build. The current version (its "
+    "effective_to empty) ends where this one starts; everything but the target and the dates "
+    "is copied from it, as a version may not change what the policy clocks."
+)

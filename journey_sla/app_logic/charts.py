@@ -13,6 +13,7 @@ RED = "#d62728"
 GREEN = "#2ca02c"
 GREY = "#9e9e9e"
 BLUE = "#1f77b4"
+ORANGE = "#ff7f0e"
 
 STATUS_COLORS = alt.Scale(
     domain=["met", "open", "cancelled", "breached"], range=[GREEN, BLUE, GREY, RED]
@@ -135,11 +136,14 @@ PERIOD_AXES = {
 def monthly_trend(
     trend: pd.DataFrame,
     selected_month: pd.Timestamp | None = None,
+    policy_changes: pd.DataFrame | None = None,
     period: str = "month",
 ) -> alt.Chart:
     """Rates over months (long form: month_start_date, measure, value, lower, upper, n),
-    each with its 95 % band; the reviewed month is marked. Legend clicks isolate a measure.
-    ``period="week"``: the same over ISO weeks (week_start_date, the week's Monday)."""
+    each with its 95 % band; the reviewed month is marked, and so is every month a policy
+    version took effect (policy_changes: month_start, label — policy_versions.version_changes).
+    Legend clicks isolate a measure. ``period="week"``: the same over ISO weeks
+    (week_start_date, the week's Monday); a policy change is marked at its month's start."""
     field, title, axis_format, tooltip_format = PERIOD_AXES[period]
     pick = alt.selection_point(name="pick_measure", fields=["measure"], bind="legend")
     base = alt.Chart(trend).encode(
@@ -180,6 +184,25 @@ def monthly_trend(
             .encode(x=alt.X(f"{field}:T"))
         )
         layers.insert(0, marker)
+    if policy_changes is not None and not policy_changes.empty and not trend.empty:
+        months = pd.to_datetime(trend[field])
+        shown = policy_changes[
+            (policy_changes["month_start"] >= months.min())
+            & (policy_changes["month_start"] <= months.max())
+        ]
+        if not shown.empty:
+            changes = alt.Chart(shown.rename(columns={"month_start": field}))
+            rules = changes.mark_rule(color=ORANGE, strokeWidth=2).encode(
+                x=alt.X(f"{field}:T"),
+                tooltip=[
+                    alt.Tooltip(f"{field}:T", title="Policy changed", format="%B %Y"),
+                    alt.Tooltip("label:N", title="New version"),
+                ],
+            )
+            labels = changes.mark_text(
+                align="left", baseline="top", dx=3, dy=2, angle=0, color=ORANGE, fontSize=10
+            ).encode(x=alt.X(f"{field}:T"), y=alt.value(0), text="label:N")
+            layers += [rules, labels]
     return alt.layer(*layers).properties(height=300)
 
 

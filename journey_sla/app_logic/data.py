@@ -328,6 +328,17 @@ def policies() -> pd.DataFrame:
     )
 
 
+def policy_versions() -> pd.DataFrame:
+    """Every version of every policy (dim_policy_versions), in policy and version order."""
+    return query(
+        f"""
+        select *
+        from {RELATIONS.policy_versions}
+        order by policy_id, policy_version
+        """
+    )
+
+
 def policy_attainment(filters: Filters) -> pd.DataFrame:
     """Per policy, over the months of the date range: clocks by status, attainment and
     breach rate (sums of governance_months)."""

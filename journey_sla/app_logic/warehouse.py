@@ -74,6 +74,7 @@ class Relations:
     load_log: str = "mart_load_log"
     build: str = "dim_build"
     policies: str = "dim_policies"
+    policy_versions: str = "dim_policy_versions"
     stages: str = "dim_stages"
     reason_codes: str = "dim_reason_codes"
     journeys: str = "dim_journeys"

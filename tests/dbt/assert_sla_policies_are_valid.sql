@@ -11,6 +11,14 @@
         "replace(" ~ stripped_failure_action.sql ~ ", '" ~ action ~ "', '')"
     ) %}
 {%- endfor %}
+{#- What a policy is — the visits it clocks and what stops or starts its clocks — is the same
+    in every version; a version may change only the target, warning, wording, actions and
+    goal (docs/sla_semantics.md, "Policy versions"). -#}
+{%- set identity_columns = [
+    'stage', 'sla_type', 'segment', 'intent_level', 'stop_activity_types', 'stop_outcomes',
+    'min_attempts', 'min_channels', 'trigger_activity_types', 'trigger_outcomes',
+    'owner_role', 'kpi', 'is_active',
+] %}
 -- Every returned row names a bad policy and what is wrong with it; dbt build fails on any.
 with
 
@@ -23,6 +31,20 @@ policies as (
 stages as (
 
     select * from {{ ref('stages') }}
+
+),
+
+versions_in_order as (
+
+    select
+        policy_id,
+        effective_from,
+        effective_to,
+        lead(effective_from) over (
+            partition by policy_id order by effective_from
+        ) as next_effective_from
+
+    from policies
 
 ),
 
@@ -148,6 +170,54 @@ problems as (
         'is_active must be true or false' as problem
     from policies
     where is_active is null
+
+    union all
+    select
+        policy_id,
+        'effective_from is required (a UTC timestamp)' as problem
+    from policies
+    where effective_from is null
+
+    union all
+    select
+        policy_id,
+        'version from ' || cast(effective_from as {{ dbt.type_string() }})
+        || ': effective_to must be after effective_from' as problem
+    from policies
+    where effective_to <= effective_from
+
+    union all
+    select
+        policy_id,
+        'two versions start at ' || cast(effective_from as {{ dbt.type_string() }}) as problem
+    from policies
+    where effective_from is not null
+    group by policy_id, effective_from
+    having count(*) > 1
+
+    union all
+    -- Half-open ranges: a version ending after the next one starts overlaps it.
+    select
+        policy_id,
+        'version from ' || cast(effective_from as {{ dbt.type_string() }})
+        || ' overlaps the version from '
+        || cast(next_effective_from as {{ dbt.type_string() }}) as problem
+    from versions_in_order
+    where effective_to > next_effective_from
+
+    -- Identity columns compared as the engine reads them: case, spaces, '*' vs empty aside.
+    {% for column in identity_columns %}
+        {%- set canonical = "replace(replace(lower(coalesce(cast(" ~ column ~ " as "
+            ~ dbt.type_string() ~ "), '')), ' ', ''), '*', '')" %}
+        union all
+        select
+            policy_id,
+            'versions differ in {{ column }} (a different rule needs a new policy_id)'
+                as problem
+        from policies
+        group by policy_id
+        having count(distinct {{ canonical }}) > 1
+    {% endfor %}
 
 ),
 

@@ -116,6 +116,7 @@ non_stall_clocks as (
     select
         clock_id,
         policy_id,
+        policy_version,
         sla_type,
         journey_id,
         stage,
@@ -219,6 +220,7 @@ final as (
     select
         with_open_seconds_at_end.clock_id,
         with_open_seconds_at_end.policy_id,
+        with_open_seconds_at_end.policy_version,
         with_open_seconds_at_end.journey_id,
         with_open_seconds_at_end.stage_visit_id,
         with_open_seconds_at_end.trigger_id,

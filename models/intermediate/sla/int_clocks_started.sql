@@ -1,6 +1,8 @@
 -- Every clock instance except stalls (int_stall_clocks_resolved), one family model each,
--- with its stable clock_id and the policy's target: the input of int_deadline_requests and
--- int_clocks_resolved. The rules of each sla_type live in its family model.
+-- with its stable clock_id and the target of the policy version in force at its start
+-- (policy_version_at; a start in no version's range makes no clock): the input of
+-- int_deadline_requests and int_clocks_resolved. The rules of each sla_type live in its
+-- family model.
 with
 
 visit_clocks as (
@@ -27,9 +29,9 @@ instant_clocks as (
 
 ),
 
-policies as (
+versions as (
 
-    select * from {{ ref('int_sla_policies_normalized') }}
+    select * from {{ ref('int_sla_policy_versions') }}
 
 ),
 
@@ -53,6 +55,7 @@ final as (
             'all_clocks.trigger_id'
         ) }} as clock_id,
         all_clocks.policy_id,
+        versions.policy_version,
         all_clocks.sla_type,
         all_clocks.journey_id,
         all_clocks.stage,
@@ -61,19 +64,24 @@ final as (
         all_clocks.owner_id,
         all_clocks.calendar_id,
         all_clocks.exit_kind,
-        policies.target_unit,
-        policies.target_value,
-        policies.target_seconds,
-        policies.warning_pct,
-        policies.is_business_time,
+        versions.target_unit,
+        versions.target_value,
+        versions.target_seconds,
+        versions.warning_pct,
+        versions.is_business_time,
         all_clocks.started_at,
         all_clocks.exited_at,
         all_clocks.stop_condition_at,
-        all_clocks.due_at_override
+        -- before_term is due the version's target before the term ends.
+        {{ dbt.dateadd(
+            'second',
+            '-1 * cast(versions.target_seconds as bigint)',
+            'all_clocks.term_ends_at'
+        ) }} as due_at_override
 
     from all_clocks
-    inner join policies
-        on all_clocks.policy_id = policies.policy_id
+    inner join versions
+        on {{ policy_version_at('versions', 'all_clocks.policy_id', 'all_clocks.started_at') }}
 
 )
 

@@ -15,9 +15,9 @@ stall_movements as (
 
 ),
 
-policies as (
+versions as (
 
-    select * from {{ ref('int_sla_policies_normalized') }}
+    select * from {{ ref('int_sla_policy_versions') }}
 
 ),
 
@@ -42,16 +42,18 @@ movement_requests as (
     select
         stall_movements.movement_id as deadline_request_id,
         stall_movements.calendar_id,
-        policies.target_unit,
-        policies.target_value,
-        policies.target_seconds,
-        policies.warning_pct,
+        versions.target_unit,
+        versions.target_value,
+        versions.target_seconds,
+        versions.warning_pct,
         stall_movements.moved_at as measured_from_at,
         cast(null as {{ dbt.type_timestamp() }}) as due_at_override
 
     from stall_movements
-    inner join policies
-        on stall_movements.policy_id = policies.policy_id
+    -- The stall clock's version, chosen at its start in int_stall_movements.
+    inner join versions
+        on stall_movements.policy_id = versions.policy_id
+        and stall_movements.policy_version = versions.policy_version
 
 ),
 

@@ -95,7 +95,7 @@ final as (
     select
         follow_up_triggers.*,
         follow_up_stops.stop_condition_at,
-        cast(null as {{ dbt.type_timestamp() }}) as due_at_override
+        cast(null as {{ dbt.type_timestamp() }}) as term_ends_at
 
     from follow_up_triggers
     left join follow_up_stops

@@ -75,7 +75,7 @@ final as (
             when visit_owners.role = handoff_visits.owner_role then handoff_visits.entered_at
             else first_owner_with_role.first_owned_at
         end as stop_condition_at,
-        cast(null as {{ dbt.type_timestamp() }}) as due_at_override
+        cast(null as {{ dbt.type_timestamp() }}) as term_ends_at
 
     from handoff_visits
     left join users as visit_owners

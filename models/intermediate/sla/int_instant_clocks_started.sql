@@ -63,7 +63,8 @@ as_of as (
 
 instant_clock_starts as (
 
-    -- before_term: from the contract's start; due target_value before its end.
+    -- before_term: from the contract's start; due target_value before its end (the target
+    -- of the version in force at the start, applied in int_clocks_started).
     select
         policies.policy_id,
         policies.sla_type,
@@ -71,11 +72,7 @@ instant_clock_starts as (
         contracts.journey_id,
         contracts.contract_id as trigger_id,
         cast(contracts.start_date as {{ dbt.type_timestamp() }}) as started_at,
-        {{ dbt.dateadd(
-            'second',
-            '-1 * cast(policies.target_seconds as bigint)',
-            'cast(contracts.end_date as ' ~ dbt.type_timestamp() ~ ')'
-        ) }} as due_at_override
+        cast(contracts.end_date as {{ dbt.type_timestamp() }}) as term_ends_at
 
     from contracts
     cross join as_of
@@ -98,7 +95,7 @@ instant_clock_starts as (
         signals.journey_id,
         signals.signal_id as trigger_id,
         signals.detected_at as started_at,
-        cast(null as {{ dbt.type_timestamp() }}) as due_at_override
+        cast(null as {{ dbt.type_timestamp() }}) as term_ends_at
 
     from signals
     cross join as_of
@@ -198,7 +195,7 @@ final as (
         instant_clocks_placed.exited_at,
         coalesce(before_term_stops.stop_condition_at, signal_stops.stop_condition_at)
             as stop_condition_at,
-        instant_clocks_placed.due_at_override
+        instant_clocks_placed.term_ends_at
 
     from instant_clocks_placed
     left join before_term_stops

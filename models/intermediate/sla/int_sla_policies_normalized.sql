@@ -1,57 +1,75 @@
--- Seed values as analysts type them ("Call | Email", "*", blanks) turned into one canonical
--- form: lower case, no spaces in lists, '*' for "any", so matching rules stay simple.
+-- One row per policy: the rules that make its clocks (stage, type, segment, intent, stop and
+-- trigger lists, role — the same in every version, tests/dbt/assert_sla_policies_are_valid)
+-- with the target, wording and actions of its current version: the one in force at as_of,
+-- or else the latest that started by then (a retired policy), or else its first (a policy
+-- that starts after as_of). Clocks never read targets here: they use the version in force
+-- at their start (int_sla_policy_versions, the policy_version_at macro).
 with
 
-policies as (
+versions as (
 
-    select * from {{ ref('sla_policies') }}
+    select * from {{ ref('int_sla_policy_versions') }}
 
 ),
 
-normalized as (
+as_of as (
+
+    select * from {{ ref('int_as_of_resolved') }}
+
+),
+
+ranked as (
 
     select
-        trim(policy_id) as policy_id,
-        coalesce(nullif(lower(trim(stage)), ''), '*') as stage,
-        lower(trim(sla_type)) as sla_type,
-        description,
-        lower(trim(target_unit)) as target_unit,
-        coalesce(nullif(lower(trim(segment)), ''), '*') as segment,
-        coalesce(nullif(lower(trim(intent_level)), ''), '*') as intent_level,
-        nullif(replace(lower(stop_activity_types), ' ', ''), '') as stop_activity_types,
-        nullif(replace(lower(stop_outcomes), ' ', ''), '') as stop_outcomes,
-        nullif(replace(lower(trigger_activity_types), ' ', ''), '') as trigger_activity_types,
-        nullif(replace(lower(trigger_outcomes), ' ', ''), '') as trigger_outcomes,
-        nullif(lower(trim(owner_role)), '') as owner_role,
-        replace(lower(failure_action), ' ', '') as failure_action,
-        kpi,
-        cast(target_value as {{ stats_double() }}) as target_value,
-        cast(warning_pct as {{ stats_double() }}) as warning_pct,
-        cast(min_attempts as integer) as min_attempts,
-        cast(coalesce(min_channels, 1) as integer) as min_channels,
-        cast(attainment_goal_pct as {{ stats_double() }}) / 100 as attainment_goal,
-        is_active
+        versions.*,
+        count(*) over (partition by versions.policy_id) as version_count,
+        row_number() over (
+            partition by versions.policy_id
+            order by
+                case when versions.effective_from <= as_of.as_of then 0 else 1 end,
+                case
+                    when versions.effective_from <= as_of.as_of then versions.policy_version
+                end desc,
+                versions.policy_version
+        ) as current_rank
 
-    from policies
+    from versions
+    cross join as_of
 
 ),
 
 final as (
 
     select
-        *,
-        -- The budget in seconds for units measured in seconds of (open or calendar) time;
-        -- business_days budgets are day counts resolved against the calendar instead.
-        case target_unit
-            when 'minutes' then target_value * 60
-            when 'hours' then target_value * 3600
-            when 'days' then target_value * 86400
-            when 'business_minutes' then target_value * 60
-            when 'business_hours' then target_value * 3600
-        end as target_seconds,
-        target_unit like 'business_%' as is_business_time
+        policy_id,
+        stage,
+        sla_type,
+        description,
+        target_unit,
+        segment,
+        intent_level,
+        stop_activity_types,
+        stop_outcomes,
+        trigger_activity_types,
+        trigger_outcomes,
+        owner_role,
+        failure_action,
+        kpi,
+        target_value,
+        warning_pct,
+        min_attempts,
+        min_channels,
+        attainment_goal,
+        is_active,
+        target_seconds,
+        is_business_time,
+        policy_version as current_policy_version,
+        cast(version_count as integer) as version_count,
+        effective_from as current_effective_from,
+        effective_to as current_effective_to
 
-    from normalized
+    from ranked
+    where current_rank = 1
 
 )
 

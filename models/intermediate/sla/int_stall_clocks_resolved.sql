@@ -10,9 +10,9 @@ policy_visits as (
 
 ),
 
-policies as (
+versions as (
 
-    select * from {{ ref('int_sla_policies_normalized') }}
+    select * from {{ ref('int_sla_policy_versions') }}
 
 ),
 
@@ -33,6 +33,7 @@ gaps as (
     select
         movements.clock_id,
         movements.policy_id,
+        movements.policy_version,
         movements.stage_visit_id,
         movements.movement_sequence,
         movements.is_last_gap,
@@ -75,6 +76,7 @@ final as (
     select
         decisions.clock_id,
         policy_visits.policy_id,
+        decisions.policy_version,
         policy_visits.sla_type,
         policy_visits.journey_id,
         policy_visits.stage,
@@ -82,8 +84,8 @@ final as (
         cast(null as {{ dbt.type_string() }}) as trigger_id,
         policy_visits.owner_id,
         policy_visits.calendar_id,
-        policies.target_unit,
-        policies.target_value,
+        versions.target_unit,
+        versions.target_value,
         case
             when decisions.is_breached_gap then 'breached'
             when policy_visits.exited_at is not null then 'met'
@@ -96,11 +98,12 @@ final as (
         case when decisions.is_breached_gap then decisions.due_at end as breached_at
 
     from policy_visits
-    inner join policies
-        on policy_visits.policy_id = policies.policy_id
     inner join decisions
         on policy_visits.policy_id = decisions.policy_id
         and policy_visits.stage_visit_id = decisions.stage_visit_id
+    inner join versions
+        on decisions.policy_id = versions.policy_id
+        and decisions.policy_version = versions.policy_version
     where policy_visits.sla_type = 'stall'
 
 )

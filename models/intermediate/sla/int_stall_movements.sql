@@ -1,7 +1,9 @@
 -- A stall clock watches the gaps between movements of one visit: its entry, every
 -- qualifying activity inside it, and its exit. One row per movement that opens a gap
 -- (the exit closes the last gap and opens none), with the movement that ends the gap —
--- or as_of for the still-open last gap of a current visit.
+-- or as_of for the still-open last gap of a current visit. A stall clock uses the policy
+-- version in force at the visit's entry (its start) for every gap; a visit entered in no
+-- version's range makes no stall clock.
 with
 
 policy_visits as (
@@ -29,6 +31,12 @@ stop_kinds as (
 
 ),
 
+versions as (
+
+    select * from {{ ref('int_sla_policy_versions') }}
+
+),
+
 as_of as (
 
     select * from {{ ref('int_as_of_resolved') }}
@@ -42,9 +50,14 @@ stall_visits as (
             'policy_visits.policy_id', 'policy_visits.journey_id', 'policy_visits.stage_visit_id',
             'null'
         ) }} as clock_id,
+        versions.policy_version,
         policy_visits.*
 
     from policy_visits
+    inner join versions
+        on {{ policy_version_at(
+            'versions', 'policy_visits.policy_id', 'policy_visits.entered_at'
+        ) }}
     where policy_visits.sla_type = 'stall'
 
 ),
@@ -120,6 +133,7 @@ final as (
         ])) }} as movement_id,
         movements_ordered.clock_id,
         stall_visits.policy_id,
+        stall_visits.policy_version,
         stall_visits.journey_id,
         stall_visits.stage_visit_id,
         stall_visits.calendar_id,

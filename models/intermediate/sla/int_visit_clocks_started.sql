@@ -142,7 +142,7 @@ final as (
             when 'attempts' then attempt_stops.stop_condition_at
             else first_touch_stops.stop_condition_at
         end as stop_condition_at,
-        cast(null as {{ dbt.type_timestamp() }}) as due_at_override
+        cast(null as {{ dbt.type_timestamp() }}) as term_ends_at
 
     from policy_visits
     left join first_touch_stops
