@@ -30,6 +30,8 @@ class Table:
     name: str
     primary_key: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # History-mode tables (Fivetran's _fivetran_start): one row per key and version.
+    version_column: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -225,6 +227,10 @@ class Contract:
     deleted_columns: tuple[str, ...] = ()
     # What the build lacks when an optional table is missing (table -> one line).
     missing_notes: tuple[tuple[str, str], ...] = ()
+    # A file named for table A whose header has column C loads as table B: (A, C, B).
+    # Fivetran history-mode tables (lead_history with _fivetran_start) share a name with
+    # Salesforce's own history objects (LeadHistory) and are told apart by their columns.
+    routes: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def tables_by_name(self) -> dict[str, Table]:
