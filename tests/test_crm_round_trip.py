@@ -200,3 +200,100 @@ def test_generate_crm_hubspot_fails_in_one_line_until_its_module_exists(tmp_path
         "journey-sla: generate --crm hubspot is not available yet "
         "(journey_sla.generate.hubspot missing)"
     ]
+
+
+def test_to_salesforce_writes_history_rows_owner_changes_and_the_conversion():
+    """One journey by hand: inquiry (created), mql, opportunity, closed_won, onboarding;
+    routed from the queue to an SDR, then to an AE after the opportunity exists."""
+    import pyarrow as pa
+
+    from journey_sla.contract import TABLES_BY_NAME
+    from journey_sla.generate.salesforce import LEAD_QUEUE_ID, to_salesforce
+
+    def table(name: str, rows: list[dict]) -> pa.Table:
+        names = TABLES_BY_NAME[name].column_names
+        return pa.table({c: pa.array([r.get(c) for r in rows], pa.string()) for c in names})
+
+    tables = {
+        "users": table("users", [
+            {"user_id": "u1", "full_name": "Sam Sdr", "role": "sdr", "is_active": "true"},
+            {"user_id": "u2", "full_name": "Ann Ae", "role": "ae", "is_active": "true"},
+        ]),
+        "accounts": table("accounts", [
+            {"account_id": "a1", "account_name": "Acme", "segment": "enterprise",
+             "territory": "emea", "created_at": "2025-01-01 00:00:00"},
+        ]),
+        "journeys": table("journeys", [
+            {"journey_id": "j1", "account_id": "a1", "created_at": "2025-03-03 09:00:00",
+             "source": "demo_request", "intent_level": "high"},
+        ]),
+        "stage_events": table("stage_events", [
+            {"event_id": "e1", "journey_id": "j1", "stage": "inquiry",
+             "occurred_at": "2025-03-03 09:00:00"},
+            {"event_id": "e2", "journey_id": "j1", "stage": "mql",
+             "occurred_at": "2025-03-03 10:00:00"},
+            {"event_id": "e3", "journey_id": "j1", "stage": "opportunity",
+             "occurred_at": "2025-03-04 10:00:00"},
+            {"event_id": "e4", "journey_id": "j1", "stage": "closed_won",
+             "occurred_at": "2025-03-10 12:00:00"},
+            {"event_id": "e5", "journey_id": "j1", "stage": "onboarding",
+             "occurred_at": "2025-03-11 09:00:00"},
+        ]),
+        "assignments": table("assignments", [
+            {"assignment_id": "as1", "journey_id": "j1", "owner_id": "u1",
+             "assigned_at": "2025-03-03 09:05:00", "method": "rule"},
+            {"assignment_id": "as2", "journey_id": "j1", "owner_id": "u2",
+             "assigned_at": "2025-03-04 11:00:00", "method": "manual"},
+        ]),
+        "activities": table("activities", [
+            {"activity_id": "ac1", "journey_id": "j1", "owner_id": "u1",
+             "activity_type": "meeting", "direction": "outbound", "is_automated": "false",
+             "occurred_at": "2025-03-05 10:00:00", "outcome": "held"},
+        ]),
+        "contracts": table("contracts", [
+            {"contract_id": "c1", "journey_id": "j1", "account_id": "a1",
+             "start_date": "2025-03-11", "end_date": "2026-03-11", "arr": "12000",
+             "renewal_status": "open"},
+        ]),
+        "signals": table("signals", []),
+    }  # fmt: skip
+    objects = {name: t.to_pylist() for name, t in to_salesforce(tables).items()}
+
+    (lead,) = objects["Lead"]
+    assert (lead["Id"], lead["Status"], lead["OwnerId"]) == ("j1", "Marketing Qualified", "u1")
+    assert (lead["LeadSource"], lead["Rating"], lead["NumberOfEmployees"]) == (
+        "Demo Request", "Hot", "5000",
+    )  # fmt: skip
+    assert lead["ConvertedOpportunityId"] == "006j1" and lead["ConvertedAccountId"] == "a1"
+    assert lead["CreatedDate"] == "2025-03-03T09:00:00.000Z"
+    # In time order. The lead's first status is the old value of its first change; the
+    # queue owns it until it is routed.
+    assert [
+        (r["Id"], r["Field"], r["OldValue"], r["NewValue"]) for r in objects["LeadHistory"]
+    ] == [
+        ("as1", "Owner", LEAD_QUEUE_ID, "u1"),
+        ("e2", "Status", "Open - Not Contacted", "Marketing Qualified"),
+    ]
+    (opportunity,) = objects["Opportunity"]
+    assert opportunity["Id"] == "006j1" and opportunity["StageName"] == "Closed Won"
+    assert (opportunity["Amount"], opportunity["ContractId"], opportunity["IsWon"]) == (
+        12000.0, "c1", True,
+    )  # fmt: skip
+    assert opportunity["CreatedDate"] == "2025-03-04T10:00:00.000Z"
+    history = [
+        (r["Id"], r["Field"], r["OldValue"], r["NewValue"])
+        for r in objects["OpportunityFieldHistory"]
+    ]
+    assert history == [
+        ("as2", "Owner", "u1", "u2"),
+        ("e4", "StageName", "Prospecting", "Closed Won"),
+        ("e5", "Customer_Stage__c", None, "Onboarding"),
+    ]
+    # A held meeting is a logged Task of Type Meeting, on the opportunity once it exists.
+    (task,) = objects["Task"]
+    assert (task["Type"], task["WhoId"], task["WhatId"]) == ("Meeting", "j1", "006j1")
+    assert objects["Event"] == []
+    (contract,) = objects["Contract"]
+    assert (contract["StartDate"], contract["EndDate"], contract["ContractTerm"]) == (
+        "2025-03-11", "2026-03-11", 12,
+    )  # fmt: skip

@@ -226,7 +226,8 @@ _QUERIES = {
     "Lead": f"""
         with {_LOOKUPS},
         last_status as (
-            select journey_id, arg_max(picklist, (occurred_at, event_id)) as status
+            select journey_id, arg_max(picklist, (occurred_at, event_id)) as status,
+                min(occurred_at) as first_at
             from sf_events where kind = 'lead' group by journey_id
         ),
         lead_owners as (
@@ -250,7 +251,10 @@ _QUERIES = {
             case when sf_opportunities.opportunity_id is not null
                 then '003' || journeys.journey_id end as "ConvertedContactId",
             sf_opportunities.opportunity_id as "ConvertedOpportunityId",
-            {_ts("journeys.created_at")} as "CreatedDate"
+            -- A record exists from its first stage: an extract may date a journey's
+            -- creation after its first event (CRM noise); Salesforce cannot.
+            {_ts("least(cast(journeys.created_at as timestamp), last_status.first_at)")}
+                as "CreatedDate"
         from journeys
         left join accounts on journeys.account_id = accounts.account_id
         left join last_status on journeys.journey_id = last_status.journey_id
