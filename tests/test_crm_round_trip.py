@@ -204,7 +204,9 @@ def test_generate_crm_hubspot_fails_in_one_line_until_its_module_exists(tmp_path
 
 def test_to_salesforce_writes_history_rows_owner_changes_and_the_conversion():
     """One journey by hand: inquiry (created), mql, opportunity, closed_won, onboarding;
-    routed from the queue to an SDR, then to an AE after the opportunity exists."""
+    routed from the queue to an SDR, to an AE at the opportunity's creation instant (still a
+    lead owner change: the opportunity takes changes strictly after its creation), then
+    back to the SDR on the opportunity."""
     import pyarrow as pa
 
     from journey_sla.contract import TABLES_BY_NAME
@@ -242,8 +244,11 @@ def test_to_salesforce_writes_history_rows_owner_changes_and_the_conversion():
         "assignments": table("assignments", [
             {"assignment_id": "as1", "journey_id": "j1", "owner_id": "u1",
              "assigned_at": "2025-03-03 09:05:00", "method": "rule"},
+            # At the opportunity's creation instant: still the lead's (an AE takes it over).
             {"assignment_id": "as2", "journey_id": "j1", "owner_id": "u2",
-             "assigned_at": "2025-03-04 11:00:00", "method": "manual"},
+             "assigned_at": "2025-03-04 10:00:00", "method": "manual"},
+            {"assignment_id": "as3", "journey_id": "j1", "owner_id": "u1",
+             "assigned_at": "2025-03-04 11:00:00", "method": "escalation"},
         ]),
         "activities": table("activities", [
             {"activity_id": "ac1", "journey_id": "j1", "owner_id": "u1",
@@ -260,7 +265,7 @@ def test_to_salesforce_writes_history_rows_owner_changes_and_the_conversion():
     objects = {name: t.to_pylist() for name, t in to_salesforce(tables).items()}
 
     (lead,) = objects["Lead"]
-    assert (lead["Id"], lead["Status"], lead["OwnerId"]) == ("j1", "Marketing Qualified", "u1")
+    assert (lead["Id"], lead["Status"], lead["OwnerId"]) == ("j1", "Marketing Qualified", "u2")
     assert (lead["LeadSource"], lead["Rating"], lead["NumberOfEmployees"]) == (
         "Demo Request", "Hot", "5000",
     )  # fmt: skip
@@ -273,9 +278,11 @@ def test_to_salesforce_writes_history_rows_owner_changes_and_the_conversion():
     ] == [
         ("as1", "Owner", LEAD_QUEUE_ID, "u1"),
         ("e2", "Status", "Open - Not Contacted", "Marketing Qualified"),
+        ("as2", "Owner", "u1", "u2"),
     ]
     (opportunity,) = objects["Opportunity"]
     assert opportunity["Id"] == "006j1" and opportunity["StageName"] == "Closed Won"
+    assert opportunity["OwnerId"] == "u1"  # the current owner
     assert (opportunity["Amount"], opportunity["ContractId"], opportunity["IsWon"]) == (
         12000.0, "c1", True,
     )  # fmt: skip
@@ -285,7 +292,7 @@ def test_to_salesforce_writes_history_rows_owner_changes_and_the_conversion():
         for r in objects["OpportunityFieldHistory"]
     ]
     assert history == [
-        ("as2", "Owner", "u1", "u2"),
+        ("as3", "Owner", "u2", "u1"),
         ("e4", "StageName", "Prospecting", "Closed Won"),
         ("e5", "Customer_Stage__c", None, "Onboarding"),
     ]
