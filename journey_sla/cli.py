@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--format", choices=["csv", "parquet"], default="csv", help="file format (default csv)"
     )
+    gen.add_argument(
+        "--crm",
+        choices=["extract", "salesforce", "hubspot"],
+        default="extract",
+        help="shape of the files: extract (contract v1, the default) or the same journeys as "
+        "a salesforce or hubspot export (docs/crm_sources.md)",
+    )
     gen.add_argument("--out", required=True, help="output folder")
 
     load = sub.add_parser(
@@ -298,6 +305,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         dirty=args.dirty,
         fmt=args.format,
         show_progress=sys.stderr.isatty(),
+        crm=args.crm,
     )
     total = sum(rows.values())
     print(f"wrote {total:,} rows in {len(rows)} tables to {args.out}")

@@ -35,6 +35,8 @@ class Table:
     name: str
     primary_key: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # History-mode tables (Fivetran's _fivetran_start): one row per key and version.
+    version_column: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -235,6 +237,10 @@ class Contract:
     strip_prefixes: tuple[str, ...] = ()
     # Timestamps may also be epoch milliseconds (HubSpot's API and exports).
     epoch_millis: bool = False
+    # A file named for table A whose header has column C loads as table B: (A, C, B).
+    # Fivetran history-mode tables (lead_history with _fivetran_start) share a name with
+    # Salesforce's own history objects (LeadHistory) and are told apart by their columns.
+    routes: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def tables_by_name(self) -> dict[str, Table]:

@@ -44,6 +44,24 @@ def _object(name: str, *columns: Column, deletable: bool = True) -> Table:
     return Table(name, "id", (Column("id", "id"), *columns, *(_DELETED if deletable else ())))
 
 
+def _history_mode(name: str, *columns: Column) -> Table:
+    """A Fivetran history-mode table: one row per record and version (_fivetran_start);
+    _fivetran_end is kept as text (9999-12-31 marks the active version)."""
+    return Table(
+        name,
+        "id",
+        (
+            Column("id", "id"),
+            _at("_fivetran_start", required=True),
+            _text("_fivetran_end"),
+            _flag("_fivetran_active"),
+            *columns,
+            *_DELETED,
+        ),
+        version_column="_fivetran_start",
+    )
+
+
 SALESFORCE_OBJECTS: tuple[Table, ...] = (
     _object("user_role", _text("name"), _text("developer_name")),
     _object(
@@ -81,6 +99,8 @@ SALESFORCE_OBJECTS: tuple[Table, ...] = (
         _date("close_date"),
         _flag("is_won"),
         _flag("is_closed"),
+        _id("contract_id"),
+        _number("contract_term"),
         _at("created_date", required=True),
     ),
     _object(
@@ -128,6 +148,21 @@ SALESFORCE_OBJECTS: tuple[Table, ...] = (
         _text("stage_name", required=True),
         _at("created_date", required=True),
     ),
+    # Fivetran history mode: every version of a lead / opportunity, from _fivetran_start
+    # (files lead_history / opportunity_history told apart from LeadHistory and
+    # OpportunityHistory by the _fivetran_start column; SALESFORCE.routes).
+    _history_mode(
+        "lead_history_mode",
+        _text("status"),
+        _id("owner_id"),
+        _at("created_date"),
+    ),
+    _history_mode(
+        "opportunity_history_mode",
+        _text("stage_name"),
+        _id("owner_id"),
+        _at("created_date"),
+    ),
     _object(
         "task",
         _id("who_id"),
@@ -172,6 +207,10 @@ SALESFORCE = Contract(
     required_tables=("user", "account", "lead", "opportunity"),
     loose_names=True,
     deleted_columns=("is_deleted", "_fivetran_deleted"),
+    routes=(
+        ("lead_history", "_fivetran_start", "lead_history_mode"),
+        ("opportunity_history", "_fivetran_start", "opportunity_history_mode"),
+    ),
     missing_notes=(
         ("user_role", "no UserRole: every user's role comes from crm_role_map's '*' row"),
         ("contact", "no Contact: converted leads keep their lead as the only person record"),
@@ -188,6 +227,16 @@ SALESFORCE = Contract(
             "opportunity_history",
             "no OpportunityHistory: opportunity stages come from OpportunityFieldHistory "
             "or the current StageName only",
+        ),
+        (
+            "lead_history_mode",
+            "no lead_history with _fivetran_start (Fivetran history mode): lead history comes "
+            "from LeadHistory only",
+        ),
+        (
+            "opportunity_history_mode",
+            "no opportunity_history with _fivetran_start (Fivetran history mode): "
+            "opportunity history comes from OpportunityFieldHistory / OpportunityHistory only",
         ),
         ("task", "no Task: no calls or e-mails, so touch clocks never stop"),
         ("event", "no Event: no meetings"),

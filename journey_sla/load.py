@@ -300,6 +300,15 @@ def _discover(
             notice(f"{path.name}: ignored, not a contract table")
         else:
             notice(f"{path.name}: ignored, not a {contract.name} object journey-sla reads")
+    for route_from, marker, route_to in contract.routes:
+        for path in found.pop(route_from, []):
+            header = (
+                _parquet_schema(path)[0]
+                if path.name.lower().endswith(".parquet")
+                else _csv_header(path)
+            )
+            routed = contract.key(marker) in {contract.key(name) for name in header}
+            found.setdefault(route_to if routed else route_from, []).append(path)
     for table, paths in found.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
@@ -862,6 +871,8 @@ def _scan_rejects(load: _Load, source: _Source, scan: resync.Scan) -> None:
 def _flag_duplicates(load: _Load, table: Table, code: int) -> None:
     """The first row of a key wins, whatever else is wrong with it."""
     key = f"t_{table.primary_key}"
+    if table.version_column:
+        key = f"{key} || '|' || coalesce(cast(t_{table.version_column} AS VARCHAR), '')"
     load.run(
         f"UPDATE _stage SET _fail = {code} WHERE _fail IS NULL AND rowid IN ("
         f"SELECT s.rowid FROM _stage AS s JOIN ("
@@ -908,12 +919,24 @@ def _upsert(load: _Load, source: _Source) -> tuple[int, int]:
         return load.count("SELECT count(*) FROM _stage WHERE _fail IS NULL"), 0
 
     changed = " OR ".join(f"n.{name} IS DISTINCT FROM r.{name}" for name in names)
+    same = f"r.{pk} = n.{pk}"
+    if table.version_column:  # a history-mode table: one row per key and version
+        version = _ident(table.version_column)
+        same += f" AND r.{version} IS NOT DISTINCT FROM n.{version}"
     load.run(
         f"CREATE OR REPLACE TEMP TABLE _changed AS "
         f"SELECT n.*, r.{pk} IS NULL AS _is_new FROM ({accepted}) AS n "
-        f"LEFT JOIN {target} AS r ON r.{pk} = n.{pk} WHERE r.{pk} IS NULL OR {changed}"
+        f"LEFT JOIN {target} AS r ON {same} WHERE r.{pk} IS NULL OR {changed}"
     )
-    load.run(f"DELETE FROM {target} WHERE {pk} IN (SELECT {pk} FROM _changed WHERE NOT _is_new)")
+    if table.version_column:
+        load.run(
+            f"DELETE FROM {target} AS r WHERE EXISTS (SELECT 1 FROM _changed AS n "
+            f"WHERE NOT n._is_new AND {same})"
+        )
+    else:
+        load.run(
+            f"DELETE FROM {target} WHERE {pk} IN (SELECT {pk} FROM _changed WHERE NOT _is_new)"
+        )
     load.run(f"INSERT INTO {target} ({columns}) SELECT {', '.join(names)}, {meta} FROM _changed")
     inserted, updated = load.run(
         "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE NOT _is_new) FROM _changed"

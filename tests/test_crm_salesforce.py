@@ -60,14 +60,18 @@ def test_every_row_read_is_loaded_or_rejected_with_a_named_reason(org, warehouse
     results = {result.table: result for result in load_org(org, warehouse)}
     for result in results.values():
         assert result.read == result.loaded + result.rejected, result.table
-    assert results["salesforce.lead"].read == 6
-    assert results["salesforce.lead"].loaded == 5
-    assert results["salesforce.task"].rejected == 1
+    assert results["salesforce.lead"].read == 10
+    assert results["salesforce.lead"].loaded == 9
+    assert results["salesforce.task"].rejected == 2
+    # lead_history.csv has _fivetran_start: Fivetran history mode, not LeadHistory.
+    assert results["salesforce.lead_history_mode"].loaded == 3
+    assert results["salesforce.lead_history"].loaded == 9
     # Deleted rows (IsDeleted, _fivetran_deleted) are left out and counted; a history row of
     # an opportunity that is not in the export is missing_parent on opportunity_id.
     assert rejects(warehouse) == [
         ("salesforce.lead", "deleted_in_crm", "is_deleted", "00QL5"),
         ("salesforce.opportunity_field_history", "missing_parent", "opportunity_id", "017F99"),
+        ("salesforce.task", "deleted_in_crm", "is_deleted", "00T112"),
         ("salesforce.task", "deleted_in_crm", "is_deleted", "00T51"),
         ("salesforce.user", "deleted_in_crm", "is_deleted", "005DEL"),
     ]
@@ -154,8 +158,8 @@ def test_csv_gz_and_parquet_objects(org, warehouse):
         )
     (org / "Account.csv").unlink()
     results = {result.table: result for result in load_org(org, warehouse)}
-    assert results["salesforce.lead"].loaded == 5
-    assert results["salesforce.account"].loaded == 2
+    assert results["salesforce.lead"].loaded == 9
+    assert results["salesforce.account"].loaded == 3
 
 
 # The headers of Fivetran's public integration-test seeds (fivetran/dbt_salesforce_source,
@@ -211,6 +215,81 @@ def test_files_with_the_fivetran_seed_headers_load(tmp_path, warehouse):
     results = {result.table: result for result in load_org(folder, warehouse)}
     for name in FIVETRAN_HEADERS:
         assert results[f"salesforce.{name}"].loaded == 1, name
+
+
+# Fivetran history-mode seeds (sf_lead_history_data.csv in fivetran/dbt_salesforce_source,
+# sf_opportunity_history_data.csv in fivetran/dbt_salesforce): exactly these headers, saved
+# as lead_history.csv / opportunity_history.csv, load as history mode (_fivetran_start).
+HISTORY_MODE_HEADERS = {
+    "lead_history": FIVETRAN_HEADERS["lead"],
+    "opportunity_history": "_fivetran_active,_fivetran_start,_fivetran_end,_fivetran_synced,account_id,amount,campaign_id,close_date,created_date,description,expected_revenue,fiscal,fiscal_quarter,fiscal_year,forecast_category,forecast_category_name,has_open_activity,has_opportunity_line_item,has_overdue_task,id,is_closed,is_deleted,is_excluded_from_territory_2_filter,is_won,last_activity_date,last_referenced_date,last_viewed_date,lead_source,name,next_step,owner_id,pricebook_2_id,probability,record_type_id,stage_name,synced_quote_id,territory_2_id,type,_fivetran_active",  # noqa: E501
+}
+# Two versions each: the second changes the stage and the owner.
+HISTORY_MODE_ROWS = {
+    "lead_history": [
+        {"_fivetran_start": "2025-03-03 09:00:00", "_fivetran_end": "2025-03-04 08:59:59",
+         "id": "00Q1", "status": "Open - Not Contacted", "owner_id": "005U1",
+         "created_date": "2025-03-03 09:00:00", "is_deleted": "FALSE"},
+        {"_fivetran_start": "2025-03-04 09:00:00", "_fivetran_end": "9999-12-31 23:59:59",
+         "id": "00Q1", "status": "Working - Contacted", "owner_id": "005U2",
+         "created_date": "2025-03-03 09:00:00", "is_deleted": "FALSE"},
+    ],
+    "opportunity_history": [
+        {"_fivetran_active": "false", "_fivetran_start": "2025-03-04 10:00:00",
+         "_fivetran_end": "2025-03-05 09:59:59", "id": "006P1", "account_id": "001A1",
+         "stage_name": "Prospecting", "created_date": "2025-03-04 10:00:00",
+         "is_deleted": "false", "owner_id": "005U1"},
+        {"_fivetran_active": "true", "_fivetran_start": "2025-03-05 10:00:00",
+         "_fivetran_end": "9999-12-31 23:59:59", "id": "006P1", "account_id": "001A1",
+         "stage_name": "Closed Won", "created_date": "2025-03-04 10:00:00",
+         "is_deleted": "false", "owner_id": "005U2"},
+    ],
+}  # fmt: skip
+
+
+def write_fivetran_file(path: Path, header: str, rows: list[dict]) -> None:
+    import csv
+
+    columns = next(csv.reader([header]))
+    with open(path, "w", newline="") as handle:
+        handle.write(header + "\n")
+        writer = csv.writer(handle)
+        for values in rows:
+            row = [values.get(column, "") for column in columns]
+            seen: set[str] = set()
+            for index, column in enumerate(columns):  # a repeated column: the first counts
+                if column in seen:
+                    row[index] = ""
+                seen.add(column)
+            writer.writerow(row)
+
+
+def test_fivetran_history_mode_files_load_as_versions(tmp_path, warehouse):
+    folder = tmp_path / "history_mode"
+    folder.mkdir()
+    for name, header in FIVETRAN_HEADERS.items():
+        write_fivetran_file(folder / f"{name}.csv", header, [FIVETRAN_ROWS[name]])
+    for name, header in HISTORY_MODE_HEADERS.items():
+        write_fivetran_file(folder / f"{name}.csv", header, HISTORY_MODE_ROWS[name])
+    results = {result.table: result for result in load_org(folder, warehouse)}
+    assert results["salesforce.lead_history_mode"].loaded == 2
+    assert results["salesforce.opportunity_history_mode"].loaded == 2
+    # Not mistaken for LeadHistory / OpportunityHistory (those are absent: loaded empty).
+    assert results["salesforce.lead_history"].read == 0
+    assert results["salesforce.opportunity_history"].read == 0
+    # One row per id and version; loading again changes nothing.
+    again = {result.table: result for result in load_org(folder, warehouse)}
+    assert again["salesforce.lead_history_mode"].inserted == 0
+    assert again["salesforce.lead_history_mode"].updated == 0
+    with duckdb.connect(str(raw_path_for(warehouse)), read_only=True) as connection:
+        versions = connection.execute(
+            "select id, _fivetran_start, status, owner_id from salesforce.lead_history_mode "
+            "order by all"
+        ).fetchall()
+    assert versions == [
+        ("00Q1", datetime(2025, 3, 3, 9), "Open - Not Contacted", "005U1"),
+        ("00Q1", datetime(2025, 3, 4, 9), "Working - Contacted", "005U2"),
+    ]
 
 
 # --------------------------------------------------------------------------- the build
@@ -282,6 +361,64 @@ EXPECTED_CLOCKS = {
     # Prospecting on the 5th 09:00 and Closed Lost on the 7th 15:00.
     ("006O6", "opportunity_stall"): ("met", "03-05 09:00", "03-19 09:00", "03-07 15:00"),
     # 00QL8 sits in 'Hot Inbound', a value the stage map does not name: no visit, no clock.
+    #
+    # 00QL7: a Fivetran history-mode file (lead_history.csv with _fivetran_start, told apart
+    # from LeadHistory.csv by that column) in Singapore (crm_field_map: territory apac,
+    # calendar Asia/Singapore UTC+8, Mon-Fri 09:00-18:00; Monday 2025-03-31 is the holiday
+    # Hari Raya Puasa). Versions: 08:00 Open - Not Contacted / Sam, 08:30 Sue (an owner
+    # change), 09:00 Marketing Qualified (mql). Warm -> medium: 4 business hours from Friday
+    # 16:00 SGT = 2 h Friday (to 18:00), Monday is the holiday, 2 h Tuesday 09:00-11:00 SGT =
+    # 2025-04-01 03:00 UTC, after as_of: open.
+    ("00QL7", "inquiry_speed_to_lead_medium"): (
+        "open",
+        "03-28 08:00",
+        "2025-04-01 03:00",
+        None,
+    ),
+    # MQL at 09:00 UTC = 17:00 SGT, owned by Sue (an SDR) since 08:30: met at entry; 1
+    # business hour -> 18:00 SGT = 10:00 UTC.
+    ("00QL7", "mql_handoff_to_sdr"): ("met", "03-28 09:00", "03-28 10:00", "03-28 09:00"),
+    # 1 business day: day 0 is Friday; the next business day is Tuesday (Monday is the
+    # holiday), closing 18:00 SGT = 10:00 UTC on 2025-04-01: open.
+    ("00QL7", "mql_acceptance"): ("open", "03-28 09:00", "2025-04-01 10:00", None),
+    # 00QL9: converted on Thursday the 6th 10:00 into 006O9 (Ann, an AE), won on the 14th
+    # with ContractTerm 12 and no Contract: the won opportunity makes the contract.
+    ("00QL9", "inquiry_speed_to_lead_high"): ("met", "03-05 13:00", "03-05 13:30", "03-05 13:20"),
+    ("00QL9", "sql_handoff_to_ae"): ("met", "03-06 10:00", "03-06 14:00", "03-06 10:00"),
+    # A logged meeting (Task of Type Meeting: crm_activity_map says held) on Friday 11:00
+    # stops the discovery clock; 10 business days after Thursday the 6th is Thursday the
+    # 20th, 17:00.
+    ("00QL9", "sql_discovery_held"): ("met", "03-06 10:00", "03-20 17:00", "03-07 11:00"),
+    # Movements of the opportunity visit: entry 6th 10:00, the meeting 7th 11:00, the e-mail
+    # 7th 15:00, the exit (Closed Won) 14th 16:00: no gap over 14 days; met, due = the last
+    # movement before the exit + 14 days = the 21st 15:00.
+    ("00QL9", "opportunity_stall"): ("met", "03-06 10:00", "03-21 15:00", "03-14 16:00"),
+    # The held meeting triggers the follow-up: 24 hours, the recap e-mail at 15:00 stops it.
+    ("00QL9", "opportunity_meeting_follow_up"): (
+        "met",
+        "03-07 11:00",
+        "03-08 11:00",
+        "03-07 15:00",
+    ),
+    # Contract from the won opportunity: 2025-03-14 (CloseDate) + 12 months - 1 day =
+    # 2026-03-13; due 60 days before = 2026-01-12 00:00; no renewal yet: open.
+    ("00QL9", "renewal_motion_start"): ("open", "2025-03-14 00:00", "2026-01-12 00:00", None),
+    # 006O10: a renewal opportunity without a lead (its own journey; Type does not make a
+    # stage): entered 25th 09:00, no movement since; open, due = entry + 14 days.
+    ("006O10", "opportunity_stall"): ("open", "03-25 09:00", "04-08 09:00", None),
+    # 00QL11: Hot, created Thursday the 6th 16:30: 30 business minutes end at 17:00. The
+    # ListEmail (16:31) and the Cadence e-mail (Friday 09:00) are automated and stop nothing;
+    # the call at 16:40 was deleted in Salesforce (IsDeleted): left out. The first human
+    # touch is Friday's call at 09:45: breached.
+    ("00QL11", "inquiry_speed_to_lead_high"): (
+        "breached",
+        "03-06 16:30",
+        "03-06 17:00",
+        "03-07 09:45",
+    ),
+    # 00QL12: Cold -> low, 1 business day from Monday the 10th 09:00: Tuesday 17:00. Owner
+    # Sam -> Sue at 12:00; Sue's call at 13:00 stops it. Nurture on the 11th = recycled.
+    ("00QL12", "inquiry_speed_to_lead_low"): ("met", "03-10 09:00", "03-11 17:00", "03-10 13:00"),
 }
 
 
@@ -323,9 +460,13 @@ def test_the_small_org_journeys_visits_and_owners(built_org):
             "journey_visit_sequence"
         ).fetchall()
     assert visits == [
+        ("006O10", "opportunity", "005AE1"),
         ("006O6", "opportunity", "005AE1"),
         ("006O6", "closed_lost", "005AE1"),
         ("00QL1", "inquiry", "005SDR1"),
+        ("00QL11", "inquiry", "005SDR1"),
+        ("00QL12", "inquiry", "005SDR1"),
+        ("00QL12", "recycled", "005SDR2"),
         ("00QL2", "inquiry", "005SDR1"),
         ("00QL3", "inquiry", "005SDR1"),
         ("00QL3", "mql", "005SDR1"),
@@ -335,6 +476,12 @@ def test_the_small_org_journeys_visits_and_owners(built_org):
         ("00QL4", "closed_won", "005AE1"),
         ("00QL4", "onboarding", "005AE1"),
         ("00QL4", "renewal", "005CS1"),
+        ("00QL7", "inquiry", "005SDR1"),
+        ("00QL7", "mql", "005SDR2"),
+        ("00QL9", "inquiry", "005SDR1"),
+        ("00QL9", "sql", "005AE1"),
+        ("00QL9", "opportunity", "005AE1"),
+        ("00QL9", "closed_won", "005AE1"),
     ]
 
 
@@ -359,6 +506,23 @@ def test_the_build_says_which_crm_and_mapping_version_it_came_from(built_org):
         ).fetchone()
     assert source_kind == "salesforce"
     assert len(version) == 12 and int(version, 16) >= 0
+
+
+def test_the_app_says_which_crm_and_mapping_version_the_build_came_from(built_org, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from journey_sla.paths import app_script
+
+    with duckdb.connect(str(built_org), read_only=True) as connection:
+        (version,) = connection.execute("select mapping_version from dim_build").fetchone()
+    monkeypatch.setenv("JOURNEY_SLA_DB", str(built_org))
+    app = AppTest.from_file(str(app_script()), default_timeout=120)
+    app.run()
+    app.switch_page("app_pages/data_health.py").run()
+    assert not app.exception
+    expected = f"Salesforce · mapping version {version}"
+    assert f"Source: **{expected}**" in [markdown.value for markdown in app.markdown]
+    assert f"Data: {expected}" in [caption.value for caption in app.sidebar.caption]
 
 
 def test_cli_load_crm_salesforce_exits_2_naming_the_missing_object(org, tmp_path):

@@ -27,6 +27,7 @@ st.markdown(
     f"Built **as of {pd.Timestamp(info['as_of']):%Y-%m-%d %H:%M:%S} UTC** (every clock is "
     f"evaluated at this instant) · last load **{last_load}**"
 )
+st.markdown(f"Source: **{data.build_source(info)}**")
 tiles = st.columns(3)
 tiles[0].metric("Rows in warehouse", f"{int(counts['rows_in_warehouse'].sum()):,}")
 tiles[1].metric("Rows read (last load)", f"{read:,}")

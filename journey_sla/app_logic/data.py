@@ -38,14 +38,35 @@ def like_prefix(text: str, lower: bool = True) -> str:
 
 
 def build_info() -> pd.Series:
-    """as_of of the build, the last load, the first month with data, the conversion window."""
+    """as_of of the build, the last load, the first month with data, the conversion window,
+    and where the data came from (source_kind, mapping_version)."""
     return query(
         f"""
         select as_of, as_of_source, last_loaded_at, first_month_date, conversion_window_days,
-            crm_record_url
+            crm_record_url, source_kind, mapping_version
         from {RELATIONS.build}
         """
     ).iloc[0]
+
+
+SOURCE_NAMES = {
+    "extract": "contract v1 extract",
+    "salesforce": "Salesforce",
+    "hubspot": "HubSpot",
+}
+
+
+def build_source(info: pd.Series) -> str:
+    """Which input and CRM mapping version a build came from, in words (Data health, sidebar):
+    e.g. "Salesforce · mapping version 3f2a9c0d1b2e"."""
+    kind = info.get("source_kind")
+    if kind is None or pd.isna(kind):
+        return "source unknown"
+    text = SOURCE_NAMES.get(str(kind), str(kind))
+    version = info.get("mapping_version")
+    if version is not None and pd.notna(version):
+        text += f" · mapping version {version}"
+    return text
 
 
 def filter_options() -> dict[str, list[str]]:

@@ -76,6 +76,7 @@ def render() -> Filters:
     )
     if pd.notna(info.get("as_of_source")):
         sidebar.caption(f"as_of: {info['as_of_source']}")
+    sidebar.caption(f"Data: {data.build_source(info)}")
     return filters
 
 

@@ -42,12 +42,13 @@ from journey_sla.generate.reason_codes import read_reason_codes
 from journey_sla.generate.simulation import simulate_funnel
 from journey_sla.generate.tables import TableBuilder
 
-__all__ = ["DIRTY_REASONS", "FORMATS", "generate"]
+__all__ = ["CRMS", "DIRTY_REASONS", "FORMATS", "generate"]
 
 FORMATS = ("csv", "parquet")
+CRMS = ("extract", "salesforce", "hubspot")
 
 
-def _validate(journeys, seed, start, months, dirty, fmt) -> None:
+def _validate(journeys, seed, start, months, dirty, fmt, crm="extract") -> None:
     def is_int(value):
         return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
@@ -63,6 +64,28 @@ def _validate(journeys, seed, start, months, dirty, fmt) -> None:
         raise ValueError(f"dirty must be a number in [0, 0.5), got {dirty!r}")
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if crm not in CRMS:
+        raise ValueError(f"crm must be one of {', '.join(CRMS)}, got {crm!r}")
+    if crm != "extract" and dirty:
+        # Dirty rows are contract-v1 rows the extract loader must reject; a CRM's own bad
+        # rows look different (docs/crm_sources.md), so they are not simulated in its shape.
+        raise ValueError(f"dirty rows are generated for --crm extract only, got --crm {crm}")
+
+
+def _crm_converter(crm: str) -> Callable[[dict], dict]:
+    """The function turning contract-v1 tables into the CRM's objects, imported when asked
+    for so that a CRM whose module is missing fails with one clear line."""
+    import importlib
+
+    module_name = f"journey_sla.generate.{crm}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        message = f"generate --crm {crm} is not available yet ({module_name} missing)"
+        raise ValueError(message) from None
+    return getattr(module, f"to_{crm}")
 
 
 def generate(
@@ -74,10 +97,13 @@ def generate(
     dirty: float = 0.0,
     fmt: str = "csv",
     show_progress: bool = False,
+    crm: str = "extract",
 ) -> dict[str, int]:
     """Write the demo extract to out_dir (created if missing); return rows written per table
-    (including dirty rows)."""
-    _validate(journeys, seed, start, months, dirty, fmt)
+    (including dirty rows). ``crm`` other than ``extract`` writes the same journeys as that
+    CRM's objects (journey_sla/generate/salesforce.py, hubspot.py), one file per object."""
+    _validate(journeys, seed, start, months, dirty, fmt, crm)
+    convert = None if crm == "extract" else _crm_converter(crm)
     if isinstance(start, datetime):
         start = start.date()
     out_dir = Path(out_dir)
@@ -123,14 +149,27 @@ def generate(
                 progress.update(task, description=label)
                 step()
                 progress.advance(task)
+            built: dict = {}
             for name in TABLE_NAMES:
                 progress.update(task, description=f"Writing {name}")
+                # The same draws in the same order whatever the shape: same journeys.
                 table, counts = add_dirty_rows(rng, name, tables.build(name), dirty)
-                write_table(con, table, out_dir / f"{name}.{fmt}", fmt)
-                rows[name] = table.num_rows
                 dirty_rows[name] = counts
-                del table  # one table in memory at a time
+                if convert is None:
+                    write_table(con, table, out_dir / f"{name}.{fmt}", fmt)
+                    rows[name] = table.num_rows
+                else:
+                    built[name] = table
+                del table  # extract: one table in memory at a time
                 progress.advance(task)
+            if convert is not None:
+                progress.update(task, description=f"Writing {crm} objects")
+                objects = convert(built)
+                built.clear()
+                for name, table in objects.items():
+                    write_table(con, table, out_dir / f"{name}.{fmt}", fmt)
+                    rows[name] = table.num_rows
+                dirty_rows = {name: {} for name in rows}
     finally:
         con.close()
 
@@ -141,6 +180,7 @@ def generate(
         "months": months,
         "dirty": dirty,
         "format": fmt,
+        "crm": crm,
         "end": end.isoformat(),
         "contract_version": 1,
     }

@@ -23,6 +23,8 @@ renamed as (
             ['close_date', 'date', 'close_date'],
             ['is_won', 'boolean', 'is_won'],
             ['is_closed', 'boolean', 'is_closed'],
+            ['contract_id', 'varchar', 'contract_id'],
+            ['contract_term', 'double', 'contract_term_months'],
             ['created_date', 'timestamp', 'created_at'],
             ['_source_file', 'varchar', 'source_file_name'],
             ['_load_id', 'varchar', 'load_id'],

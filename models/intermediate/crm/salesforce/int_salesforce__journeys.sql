@@ -1,7 +1,10 @@
 {{ config(enabled=var('crm') == 'salesforce') }}
 -- Salesforce journeys in the contract's shape: one per lead, one per opportunity no lead
 -- converted into. Source and intent level come from crm_field_map (LeadSource, Rating);
--- unmapped values fall back to 'other' / 'medium' and are counted as unmapped.
+-- unmapped values fall back to 'other' / 'medium' and are counted as unmapped. A converted
+-- lead keeps its own Country and NumberOfEmployees as the journey's territory and segment
+-- (the account's apply when the lead has none); an unconverted lead's stand-in account
+-- already carries them.
 
 with
 
@@ -37,6 +40,9 @@ starts as (
         coalesce(leads.converted_account_id, 'lead:' || leads.lead_id) as account_id,
         leads.lead_source,
         leads.rating,
+        case when leads.converted_account_id is not null then leads.number_of_employees end
+            as number_of_employees,
+        case when leads.converted_account_id is not null then leads.country end as country,
         leads.created_at,
         leads.source_file_name,
         leads.load_id,
@@ -49,6 +55,8 @@ starts as (
             as account_id,
         opportunities.lead_source,
         null as rating,
+        null as number_of_employees,
+        null as country,
         opportunities.created_at,
         opportunities.source_file_name,
         opportunities.load_id,
@@ -67,8 +75,17 @@ final as (
         starts.account_id,
         coalesce(sources.target_value, 'other') as source,
         coalesce(intents.target_value, 'medium') as intent_level,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(null as {{ dbt.type_string() }}) as territory,
+        cast(case
+            when starts.number_of_employees >= {{ var('crm_enterprise_employees') }}
+                then 'enterprise'
+            when starts.number_of_employees >= {{ var('crm_mid_market_employees') }}
+                then 'mid_market'
+            when starts.number_of_employees is not null then 'smb'
+        end as {{ dbt.type_string() }}) as segment,
+        cast(
+            coalesce(territories.target_value, lower(trim(starts.country)))
+            as {{ dbt.type_string() }}
+        ) as territory,
         cast(null as {{ dbt.type_string() }}) as product_line,
         starts.created_at,
         starts.source_file_name,
@@ -84,6 +101,9 @@ final as (
         on intents.target = 'intent_level'
         and {{ crm_key('intents.field') }} = 'rating'
         and lower(trim(intents.value)) = lower(starts.rating)
+    left join field_map as territories
+        on territories.target = 'territory'
+        and lower(trim(territories.value)) = lower(trim(starts.country))
 
 )
 
