@@ -15,7 +15,12 @@ the other, each a new Streamlit session (a full page load), and changes the segm
 each. Session i opens page (i + r) mod 8 in round r, so each session visits every page once
 with the default 8 rounds and the sessions spread over the pages; when fewer sessions than
 pages leave a round without the Monthly review (the heaviest page), the last session opens it
-instead. No think time: a closed loop, the worst case for N users. Prints per page and overall
+instead. By default no think time: a closed loop, the worst case for N users (every session
+asks at once, so on 2 cores the browsers' own rendering queues behind each other). With
+``--think T`` each user pauses between actions as people do: before each page a pause drawn
+uniformly from [0.5 T, 1.5 T] (seeded per session and round, so runs repeat), and the first
+page of each session starts at a uniform offset in [0, T], so arrivals are spread instead of
+synchronised; the N sessions stay open and concurrent throughout. Prints per page and overall
 count, p50, p95 and max, every error, and the peak resident memory of the server's process
 tree (sum of VmRSS over `journey-sla app` and its children, read from /proc every 0.2 s), as
 Markdown and JSON. Exit status 1 when any session saw an error or a timeout.
@@ -44,6 +49,7 @@ import contextlib
 import json
 import os
 import platform
+import random
 import re
 import signal
 import socket
@@ -365,7 +371,7 @@ async def _errors_shown(page) -> list[str]:
 
 async def run_session(
     browser, base: str, index: int, pages: list[str], segments: list[str], journey: str,
-    timeout_s: float, barrier: asyncio.Barrier,
+    timeout_s: float, barrier: asyncio.Barrier, think_s: float = 0.0,
 ) -> list[Sample]:  # fmt: skip
     paths = {title: path for path, title in PAGES}
     context = await browser.new_context(viewport=VIEWPORT)
@@ -391,7 +397,11 @@ async def run_session(
         if console:
             samples.append(Sample(index, -1, "warm-up", errors=list(console)))
         await barrier.wait()
+        pauses = random.Random(index)
         for round_, title in enumerate(pages):
+            if think_s > 0:
+                low, high = (0.0, think_s) if round_ == 0 else (0.5 * think_s, 1.5 * think_s)
+                await asyncio.sleep(pauses.uniform(low, high))
             sample = Sample(index, round_, title)
             samples.append(sample)
             console.clear()
@@ -438,8 +448,9 @@ async def run_session(
 
 
 async def drive_sessions(
-    base: str, sessions: int, rounds: int, segments: list[str], journey: str, timeout_s: float
-) -> list[Sample]:
+    base: str, sessions: int, rounds: int, segments: list[str], journey: str, timeout_s: float,
+    think_s: float = 0.0,
+) -> list[Sample]:  # fmt: skip
     from playwright.async_api import async_playwright
 
     plan = schedule(sessions, rounds)
@@ -448,7 +459,9 @@ async def drive_sessions(
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             results = await asyncio.gather(*(
-                run_session(browser, base, i, plan[i], segments, journey, timeout_s, barrier)
+                run_session(
+                    browser, base, i, plan[i], segments, journey, timeout_s, barrier, think_s
+                )
                 for i in range(sessions)
             ))  # fmt: skip
         finally:
@@ -458,7 +471,13 @@ async def drive_sessions(
 
 def load_report(result: dict) -> str:
     lines = [
-        f"{result['sessions']} concurrent sessions × {result['rounds']} pages each, one "
+        f"{result['sessions']} concurrent sessions × {result['rounds']} pages each ("
+        + (
+            f"think time {result['think_seconds']:g} s, arrivals spread"
+            if result.get("think_seconds")
+            else "no think time: closed loop"
+        )
+        + "), one "
         f"`journey-sla app` server, {result['journeys']:,} journeys ({result['warehouse']}), "
         f"{result['started_at']}; {result['machine']}; load average "
         f"{result['load_average_before'][0]:.1f} before, {result['load_average_after'][0]:.1f} "
@@ -510,7 +529,7 @@ def run_load(db: Path, journeys: int, journey: str, segments: list[str], args) -
         started = time.monotonic()
         samples = asyncio.run(
             drive_sessions(f"http://127.0.0.1:{port}", args.sessions, args.rounds, segments,
-                           journey, args.timeout)
+                           journey, args.timeout, args.think)
         )  # fmt: skip
         wall = time.monotonic() - started
         tree = process_tree(server.pid)
@@ -547,6 +566,7 @@ def run_load(db: Path, journeys: int, journey: str, segments: list[str], args) -
         "journeys": journeys,
         "sessions": args.sessions,
         "rounds": args.rounds,
+        "think_seconds": args.think,
         "timeout_seconds": args.timeout,
         "load_average_before": load_before,
         "load_average_after": load_after,
@@ -636,6 +656,12 @@ def main() -> None:
         "--rounds", type=int, default=len(PAGES), help="load: pages each session opens"
     )
     parser.add_argument("--timeout", type=float, default=60.0, help="load: seconds per wait")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="load: mean seconds a user pauses before each page (0: closed loop, worst case)",
+    )
     parser.add_argument("--json", type=Path, help="load: also write the full result here")
     args = parser.parse_args()
     db = args.db.resolve()
