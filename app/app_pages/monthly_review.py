@@ -358,14 +358,14 @@ if not counts.months:
     st.stop()
 period_column, month_column, week_column = st.columns([1, 2, 2], vertical_alignment="bottom")
 with period_column:
-    period = period_toggle()
+    period_kind = period_toggle()
 with month_column:
     month = month_picker(counts.months, as_of)
-weeks = data.governance_weeks(filters) if period == "Week" else pd.DataFrame()
+weeks = data.governance_weeks(filters) if period_kind == "Week" else pd.DataFrame()
 week = None
-if period == "Week" and weeks.empty:
+if period_kind == "Week" and weeks.empty:
     st.info("No clocks started in any ISO week under these filters: showing the month.")
-elif period == "Week":
+elif period_kind == "Week":
     with week_column:
         week = week_picker(weeks, as_of)
 cohort = review.cohort_month(counts.policies, month)
