@@ -214,6 +214,28 @@ MUTATIONS = (
         r"\{\{ instant \}\} < \{\{ versions \}\}\.effective_to",
         "{{ instant }} <= {{ versions }}.effective_to",
     ),
+    Mutation(
+        "tuning_bucket_upper_inclusive",
+        "a tuning bucket includes its upper bound (lower, upper]",
+        "models/marts/governance/mart_target_tuning_cells.sql",
+        r"tunable_clocks\.elapsed_in_bucket_unit <= buckets\.bucket_upper_bound",
+        "tunable_clocks.elapsed_in_bucket_unit < buckets.bucket_upper_bound",
+    ),
+    Mutation(
+        "tuning_bucket_lower_exclusive",
+        "a tuning bucket excludes its lower bound (lower, upper]",
+        "models/marts/governance/mart_target_tuning_cells.sql",
+        r"tunable_clocks\.elapsed_in_bucket_unit > buckets\.bucket_lower_bound",
+        "tunable_clocks.elapsed_in_bucket_unit >= buckets.bucket_lower_bound",
+    ),
+    Mutation(
+        "tuning_candidate_per_cell",
+        "the candidate-target rule runs within each month × segment × territory × team cell",
+        "models/marts/governance/mart_target_tuning_cells.sql",
+        r"(sum\(cell_buckets\.stopped_clocks\) over \(\n\s+partition by\n\s+"
+        r"cell_buckets\.policy_id, )cell_buckets\.month_start_date, ",
+        r"\1",
+    ),
 )
 
 

@@ -5,13 +5,29 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import charts, data, policy_versions, sidebar, stats, ui, wording
+from journey_sla.app_logic import (
+    charts,
+    data,
+    period,
+    policy_versions,
+    sidebar,
+    stats,
+    ui,
+    wording,
+)
 
 ui.require_warehouse()
 filters = sidebar.current()
 
 st.title("Target tuning")
-ui.filter_caption(filters, "not applied here: the tuning mart is over every clock of the policy")
+month = period.picker(filters)
+scope = period.month_filters(filters, month)
+ui.filter_caption(
+    filters,
+    f"resolved clocks started in {wording.month_label(month)}"
+    if month
+    else "resolved clocks started in the months of the date range",
+)
 
 policies = data.tuning_policies()
 if policies.empty:
@@ -26,7 +42,13 @@ policy_id = st.selectbox(
     "Policy", policies["policy_id"].tolist(), key="policy", bind="query-params"
 )
 st.caption(descriptions.get(policy_id) or "")
-tuning = data.tuning(policy_id)
+tuning = data.tuning(policy_id, scope)
+if tuning.empty:
+    st.info(
+        "No resolved clock of this policy started in the month (or the date range) under the "
+        "sidebar's filters: pick another month, widen the filters or pick another policy."
+    )
+    st.stop()
 first = tuning.iloc[0]
 current = tuning[tuning["is_current_target"]]
 current_label = current["bucket_label"].iloc[0] if not current.empty else None

@@ -17,6 +17,7 @@ from datetime import date
 
 import pandas as pd
 
+from journey_sla.app_logic import stats
 from journey_sla.app_logic.warehouse import (
     RELATIONS,
     Filters,
@@ -681,16 +682,79 @@ def tuning_policies() -> pd.DataFrame:
     )
 
 
-def tuning(policy_id: str) -> pd.DataFrame:
-    return query(
+# The additive counts of mart_target_tuning_cells, summed over the cells a page selects.
+TUNING_COUNTS = (
+    "resolved_clocks", "met_clocks", "stopped_clocks", "immature_stopped_clocks",
+    "mature_stopped_clocks", "converted_clocks", "closed_unworked_clocks",
+    "candidate_met_clocks", "candidate_breached_clocks",
+)  # fmt: skip
+
+
+def tuning(policy_id: str, filters: Filters | None = None) -> pd.DataFrame:
+    """One policy's Target tuning rows (one per bucket, in order) over the clocks the filters
+    keep: the counts of mart_target_tuning_cells summed over the months (of clock start) of
+    the date range and the sidebar's segments, territories and teams, then the rates
+    (tuning_rates). Unfiltered, the same numbers as mart_target_tuning. Empty when no
+    resolved clock of the policy is in the filters."""
+    where, params = predicates(
+        filters or Filters(),
+        segment="segment",
+        territory="territory",
+        team="team",
+        month="month_start_date",
+    )
+    counts = ",\n            ".join(
+        f"cast(sum({column}) as bigint) as {column}" for column in TUNING_COUNTS
+    )
+    frame = query(
         f"""
-        select *
-        from {RELATIONS.target_tuning}
-        where policy_id = ?
+        select
+            policy_id,
+            bucket_number,
+            max(stage) as stage,
+            max(sla_type) as sla_type,
+            max(target_unit) as target_unit,
+            max(bucket_unit) as bucket_unit,
+            max(bucket_label) as bucket_label,
+            max(target_value) as target_value,
+            max(target_in_bucket_unit) as target_in_bucket_unit,
+            max(bucket_lower_bound) as bucket_lower_bound,
+            max(bucket_upper_bound) as bucket_upper_bound,
+            {counts}
+        from {RELATIONS.target_tuning_cells}
+        where policy_id = ? and {where}
+        group by policy_id, bucket_number
         order by bucket_number
         """,
-        [policy_id],
+        [policy_id, *params],
     )
+    return tuning_rates(frame)
+
+
+def tuning_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rates of summed tuning counts (one policy, one row per bucket), as
+    mart_target_tuning defines them: conversion = converted / mature stopped with its Wilson
+    95 % interval; candidate attainment = candidate met / (met + breached); actual attainment
+    = met / resolved over every bucket; the current target is the bucket whose upper bound
+    equals it."""
+    frame = frame.copy()
+    converted = frame["converted_clocks"].astype(float)
+    mature = frame["mature_stopped_clocks"].astype(float)
+    frame["conversion_rate"] = converted / mature.where(mature > 0)
+    frame["conversion_rate_lower"], frame["conversion_rate_upper"] = stats.wilson_interval(
+        converted, mature
+    )
+    met = frame["candidate_met_clocks"].astype(float)
+    judged = met + frame["candidate_breached_clocks"].astype(float)
+    frame["candidate_attainment"] = met / judged.where(judged > 0)
+    resolved = float(frame["resolved_clocks"].sum())
+    frame["actual_attainment"] = (
+        float(frame["met_clocks"].sum()) / resolved if resolved > 0 else float("nan")
+    )
+    frame["is_current_target"] = (
+        frame["bucket_upper_bound"].astype(float) == frame["target_in_bucket_unit"].astype(float)
+    ).fillna(False)
+    return frame
 
 
 # --- journey explorer ------------------------------------------------------------------------

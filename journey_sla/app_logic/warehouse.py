@@ -62,6 +62,7 @@ class Relations:
     governance_weekly: str = "mart_governance_weekly"
     sla_effectiveness: str = "mart_sla_effectiveness"
     target_tuning: str = "mart_target_tuning"
+    target_tuning_cells: str = "mart_target_tuning_cells"
     stage_funnel: str = "mart_stage_funnel"
     stage_kpis: str = "mart_stage_kpis"
     action_queue: str = "mart_action_queue"

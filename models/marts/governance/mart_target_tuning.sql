@@ -1,151 +1,39 @@
--- Size: over 250 lines on purpose — the candidate-target buckets are spelled out per unit
--- (calendar and business minutes and days), so an analyst can read and change each scale.
 -- Evidence for picking a target: per policy and elapsed-time bucket, how often the clocked
 -- visits converted (Wilson interval), and the attainment each bucket's upper bound would have
--- had as the target (docs/metrics.md, "Target tuning").
-{#-
-    Bucket upper bounds per unit system (the last bucket, "more", has none). Targets of the
-    default policies are all bounds, so the curve has a point at every current target.
-      minutes           calendar minutes, for minutes and hours policies
-      business_minutes  open minutes of the journey's calendar, for business_minutes and
-                        business_hours policies (480 = 8 business hours, one business day in
-                        the default calendars)
-      days              calendar days, for days policies
-      business_days     whole business days by the deadline rule (see business_days_elapsed),
-                        for business_days policies
--#}
-{%- set default_bucket_bounds = {
-    'minutes': [5, 15, 30, 60, 240, 1440, 2880, 7200],
-    'business_minutes': [5, 15, 30, 60, 120, 240, 480, 960, 2400],
-    'days': [1, 2, 5, 10, 14, 30, 60, 90],
-    'business_days': [1, 2, 3, 5, 10, 14, 20, 30, 60],
-} -%}
-{%- set bucket_bounds = var('target_tuning_buckets', default_bucket_bounds) -%}
-
-{#- Bucket labels: minutes up to an hour, then hours (calendar: whole days in days). -#}
-{%- set bucket_labels = {} -%}
-{%- for unit_system, bounds in bucket_bounds.items() -%}
-    {%- set labels = [] -%}
-    {%- for bound in bounds -%}
-        {%- if unit_system in ('minutes', 'business_minutes') -%}
-            {%- set prefix = 'business ' if unit_system == 'business_minutes' else '' -%}
-            {%- if bound < 60 or bound % 60 != 0 -%}
-                {%- do labels.append(bound ~ ' ' ~ prefix ~ 'min') -%}
-            {%- elif unit_system == 'minutes' and bound % 1440 == 0 -%}
-                {%- do labels.append((bound // 1440) ~ ' d') -%}
-            {%- else -%}
-                {%- do labels.append((bound // 60) ~ ' ' ~ prefix ~ 'h') -%}
-            {%- endif -%}
-        {%- elif unit_system == 'days' -%}
-            {%- do labels.append(bound ~ ' d') -%}
-        {%- else -%}
-            {%- do labels.append(bound ~ ' business d') -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- do bucket_labels.update({unit_system: labels}) -%}
-{%- endfor %}
+-- had as the target (docs/metrics.md, "Target tuning"). The sum of every cell of
+-- mart_target_tuning_cells, where the buckets and the candidate-target rule live.
 with
 
-clocks as (
+cells as (
 
-    select * from {{ ref('fct_clock_outcomes') }}
-
-),
-
-buckets as (
-
-    {%- for unit_system, bounds in bucket_bounds.items() %}
-        {%- set outer_loop = loop %}
-        {%- for bound in bounds + [none] %}
-            {%- set lower_bound = 'null' if loop.first else bounds[loop.index0 - 1] %}
-            {%- set upper_bound = 'null' if bound is none else bound %}
-            {%- set label = ("> " ~ bucket_labels[unit_system][-1]) if bound is none
-                else ("<= " ~ bucket_labels[unit_system][loop.index0]) %}
-            select
-                '{{ unit_system }}' as bucket_unit,
-                {{ loop.index }} as bucket_number,
-                cast({{ lower_bound }} as {{ stats_double() }}) as bucket_lower_bound,
-                cast({{ upper_bound }} as {{ stats_double() }}) as bucket_upper_bound,
-                '{{ label }}' as bucket_label
-            {{ 'union all' if not (loop.last and outer_loop.last) }}
-        {%- endfor %}
-    {%- endfor %}
+    select * from {{ ref('mart_target_tuning_cells') }}
 
 ),
 
-tunable_clocks as (
-
-    -- Types whose status is "stopped by the due time": a stall clock measures gaps between
-    -- movements and a before_term clock counts back from the term's end, so elapsed time
-    -- against a candidate target says nothing about them.
-    select
-        clocks.*,
-        case
-            when clocks.target_unit in ('minutes', 'hours') then 'minutes'
-            when clocks.target_unit in ('business_minutes', 'business_hours')
-                then 'business_minutes'
-            else clocks.target_unit
-        end as bucket_unit,
-        case clocks.target_unit
-            when 'minutes' then clocks.elapsed_minutes
-            when 'hours' then clocks.elapsed_minutes
-            when 'days' then clocks.elapsed_minutes / 1440.0
-            when 'business_minutes' then clocks.elapsed_business_minutes
-            when 'business_hours' then clocks.elapsed_business_minutes
-            when 'business_days' then clocks.elapsed_business_days
-        end as elapsed_in_bucket_unit,
-        case clocks.target_unit
-            when 'hours' then clocks.target_value * 60
-            when 'business_hours' then clocks.target_value * 60
-            else clocks.target_value
-        end as target_in_bucket_unit
-
-    from clocks
-    where clocks.is_resolved
-        and clocks.sla_type not in ('stall', 'before_term')
-
-),
-
-clocks_bucketed as (
-
-    select
-        tunable_clocks.*,
-        buckets.bucket_number
-
-    from tunable_clocks
-    inner join buckets
-        on tunable_clocks.bucket_unit = buckets.bucket_unit
-        and (
-            buckets.bucket_lower_bound is null
-            or tunable_clocks.elapsed_in_bucket_unit > buckets.bucket_lower_bound
-        )
-        and (
-            buckets.bucket_upper_bound is null
-            or tunable_clocks.elapsed_in_bucket_unit <= buckets.bucket_upper_bound
-        )
-
-),
-
-bucket_counts as (
+policy_buckets as (
 
     select
         policy_id,
         bucket_number,
-        count(*) as resolved_clocks,
-        {{ stats_count_if('is_stopped_by_condition') }} as stopped_clocks,
-        {{ stats_count_if(
-            'is_stopped_by_condition and is_converted is not null'
-        ) }} as mature_stopped_clocks,
-        {{ stats_count_if('is_stopped_by_condition and is_converted') }} as converted_clocks,
-        {{ stats_count_if(
-            'is_stopped_by_condition and not is_mature'
-        ) }} as immature_stopped_clocks,
-        -- An attempts clock ended by a closing exit is breached whatever the target.
-        {{ stats_count_if(
-            "sla_type = 'attempts' and is_ended_by_closing_exit"
-        ) }} as closed_unworked_clocks
+        max(stage) as stage,
+        max(sla_type) as sla_type,
+        max(target_unit) as target_unit,
+        max(bucket_unit) as bucket_unit,
+        max(bucket_label) as bucket_label,
+        max(target_value) as target_value,
+        max(target_in_bucket_unit) as target_in_bucket_unit,
+        max(bucket_lower_bound) as bucket_lower_bound,
+        max(bucket_upper_bound) as bucket_upper_bound,
+        sum(resolved_clocks) as resolved_clocks,
+        sum(met_clocks) as met_clocks,
+        sum(stopped_clocks) as stopped_clocks,
+        sum(immature_stopped_clocks) as immature_stopped_clocks,
+        sum(mature_stopped_clocks) as mature_stopped_clocks,
+        sum(converted_clocks) as converted_clocks,
+        sum(candidate_met_clocks) as candidate_met_clocks,
+        sum(candidate_breached_clocks) as candidate_breached_clocks
 
-    from clocks_bucketed
+    from cells
     group by policy_id, bucket_number
 
 ),
@@ -153,66 +41,11 @@ bucket_counts as (
 policy_totals as (
 
     select
-        policy_id,
-        max(stage) as stage,
-        max(sla_type) as sla_type,
-        max(target_unit) as target_unit,
-        max(target_value) as target_value,
-        max(bucket_unit) as bucket_unit,
-        max(target_in_bucket_unit) as target_in_bucket_unit,
-        count(*) as policy_resolved_clocks,
-        {{ stats_ratio(stats_count_if("status = 'met'"), 'count(*)') }} as actual_attainment
-
-    from tunable_clocks
-    group by policy_id
-
-),
-
-policy_buckets as (
-
-    -- Every bucket of the policy's unit system, so the curve has all its points.
-    select
-        policy_totals.*,
-        buckets.bucket_number,
-        buckets.bucket_label,
-        buckets.bucket_lower_bound,
-        buckets.bucket_upper_bound,
-        coalesce(bucket_counts.resolved_clocks, 0) as resolved_clocks,
-        coalesce(bucket_counts.stopped_clocks, 0) as stopped_clocks,
-        coalesce(bucket_counts.mature_stopped_clocks, 0) as mature_stopped_clocks,
-        coalesce(bucket_counts.converted_clocks, 0) as converted_clocks,
-        coalesce(bucket_counts.immature_stopped_clocks, 0) as immature_stopped_clocks,
-        coalesce(bucket_counts.closed_unworked_clocks, 0) as closed_unworked_clocks
-
-    from policy_totals
-    inner join buckets
-        on policy_totals.bucket_unit = buckets.bucket_unit
-    left join bucket_counts
-        on policy_totals.policy_id = bucket_counts.policy_id
-        and buckets.bucket_number = bucket_counts.bucket_number
-
-),
-
-cumulative as (
-
-    -- Under a candidate target T (the bucket's upper bound): a clock stopped by its condition
-    -- is met when its elapsed time is <= T, else breached; a clock that never stopped (or was
-    -- ended by a closing exit) is breached when its elapsed time is > T, else it would still
-    -- be open (or cancelled) and leaves the denominator — except an attempts clock ended by
-    -- a closing exit, which is breached under any target (docs/sla_semantics.md).
-    select
         policy_buckets.*,
-        sum(policy_buckets.stopped_clocks) over (
-            partition by policy_buckets.policy_id
-            order by policy_buckets.bucket_number
-            rows between unbounded preceding and current row
-        ) as candidate_met_clocks,
-        policy_buckets.policy_resolved_clocks
-        - sum(policy_buckets.resolved_clocks - policy_buckets.closed_unworked_clocks) over (
-            partition by policy_buckets.policy_id
-            order by policy_buckets.bucket_number
-            rows between unbounded preceding and current row
-        ) as candidate_breached_clocks
+        sum(policy_buckets.met_clocks) over (partition by policy_buckets.policy_id)
+            as policy_met_clocks,
+        sum(policy_buckets.resolved_clocks) over (partition by policy_buckets.policy_id)
+            as policy_resolved_clocks
 
     from policy_buckets
 
@@ -232,32 +65,23 @@ final as (
         target_in_bucket_unit,
         bucket_lower_bound,
         bucket_upper_bound,
-        resolved_clocks,
-        stopped_clocks,
-        immature_stopped_clocks,
-        mature_stopped_clocks,
-        converted_clocks,
+        cast(resolved_clocks as {{ dbt.type_bigint() }}) as resolved_clocks,
+        cast(stopped_clocks as {{ dbt.type_bigint() }}) as stopped_clocks,
+        cast(immature_stopped_clocks as {{ dbt.type_bigint() }}) as immature_stopped_clocks,
+        cast(mature_stopped_clocks as {{ dbt.type_bigint() }}) as mature_stopped_clocks,
+        cast(converted_clocks as {{ dbt.type_bigint() }}) as converted_clocks,
         {{ stats_ratio('converted_clocks', 'mature_stopped_clocks') }} as conversion_rate,
         {{ wilson_lower('converted_clocks', 'mature_stopped_clocks') }} as conversion_rate_lower,
         {{ wilson_upper('converted_clocks', 'mature_stopped_clocks') }} as conversion_rate_upper,
-        case
-            when bucket_upper_bound is not null
-                then cast(candidate_met_clocks as {{ dbt.type_bigint() }})
-        end as candidate_met_clocks,
-        case
-            when bucket_upper_bound is not null
-                then cast(candidate_breached_clocks as {{ dbt.type_bigint() }})
-        end as candidate_breached_clocks,
-        case
-            when bucket_upper_bound is not null
-                then {{ stats_ratio(
-                    'candidate_met_clocks', 'candidate_met_clocks + candidate_breached_clocks'
-                ) }}
-        end as candidate_attainment,
-        actual_attainment,
+        cast(candidate_met_clocks as {{ dbt.type_bigint() }}) as candidate_met_clocks,
+        cast(candidate_breached_clocks as {{ dbt.type_bigint() }}) as candidate_breached_clocks,
+        {{ stats_ratio(
+            'candidate_met_clocks', 'candidate_met_clocks + candidate_breached_clocks'
+        ) }} as candidate_attainment,
+        {{ stats_ratio('policy_met_clocks', 'policy_resolved_clocks') }} as actual_attainment,
         coalesce(bucket_upper_bound = target_in_bucket_unit, false) as is_current_target
 
-    from cumulative
+    from policy_totals
 
 )
 
