@@ -167,7 +167,7 @@ def governance_months(filters: Filters) -> pd.DataFrame:
 def governance_weeks(filters: Filters) -> pd.DataFrame:
     """Clock and clocked-visit counts per ISO week × policy, for the review's week view.
 
-    Read from mart_governance_weekly at the roll-up level that keeps exactly the filtered
+    Read mart_governance_weekly at the roll-up level that keeps exactly the filtered
     dimensions (as governance_months). The date range keeps the weeks that touch it: a week
     starting up to six days before the range's first day is in.
     """

@@ -64,7 +64,7 @@ def proposed_version_row(
     """(header, CSV line) of a new version of `policy` (a dim_policies row) with the chosen
     target from effective_from (00:00 UTC for a date). Every other column is copied from the
     policy's latest version in the seed file — so the rules that make its clocks stay
-    identical, as the seed check demands — or, without a seed file, from dim_policies. The
+    identical, as the seed check demands — or, without a seed file, dim_policies. The
     previous version, its effective_to empty, ends where this one starts."""
     policy_id = str(policy["policy_id"])
     header: list[str] = list(SEED_COLUMNS)

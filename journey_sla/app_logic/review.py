@@ -459,7 +459,7 @@ def default_week(options: dict[str, date], last_complete: date) -> str:
 @dataclass(frozen=True)
 class WeekTiles:
     """The week view's tiles: a week's clock and clocked-visit counts against the week
-    before (summed over policies from mart_governance_weekly)."""
+    before (mart_governance_weekly summed over policies)."""
 
     iso_week: str
     week: date

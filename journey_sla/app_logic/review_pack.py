@@ -80,7 +80,7 @@ def caveats(quality: pd.DataFrame, month: date, cohort: date | None, window: int
 
 def week_parts(filters: Filters, iso_week: str, window: int) -> dict:
     """The week view of the pack (the app's Period = Week): title, the week's tiles against
-    the week before, its caption and the trend over ISO weeks, from mart_governance_weekly."""
+    the week before, its caption and the trend over ISO weeks (mart_governance_weekly)."""
     weeks = data.governance_weeks(filters)
     options = review.week_options(weeks)
     if iso_week not in options:
