@@ -161,11 +161,14 @@ effective_from = st.date_input(
     help="Clocks that start at or after this instant use the new version; earlier clocks keep "
     "the version they started under, so past reviews reproduce.",
 )
-_, proposed_line = policy_versions.proposed_version_row(policy_row, proposed_target, effective_from)
+proposed_header, proposed_line = policy_versions.proposed_version_row(
+    policy_row, proposed_target, effective_from
+)
 st.code(proposed_line, language="csv")
+# The file is a CSV that opens as one row under the seed's header; the line to paste is its last.
 st.download_button(
     "Download the row",
-    data=proposed_line + "\n",
+    data=",".join(proposed_header) + "\n" + proposed_line + "\n",
     file_name=f"{policy_id}-from-{effective_from:%Y-%m-%d}.csv",
     mime="text/csv",
     key="download_version_row",
