@@ -305,7 +305,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         dirty=args.dirty,
         fmt=args.format,
         show_progress=sys.stderr.isatty(),
-        crm=args.crm,
+        crm=getattr(args, "crm", "extract"),
     )
     total = sum(rows.values())
     print(f"wrote {total:,} rows in {len(rows)} tables to {args.out}")

@@ -138,10 +138,13 @@ def governance_months(filters: Filters) -> pd.DataFrame:
             'policy' as group_kind,
             policy_id as group_name,
             {counts},
-            sum(clocked_visits) as clocked_visits,
-            sum(immature_visits) as immature_visits,
-            sum(conversion_base_visits) as conversion_base_visits,
-            sum(converted_visits) as converted_visits
+            -- "* 1.0": one column type on every engine. The team rows below hold nulls here,
+            -- and a sum is HUGEINT on DuckDB (a float column) but BIGINT on Spark (a
+            -- nullable integer column): as decimals both read back as the same float column.
+            sum(clocked_visits) * 1.0 as clocked_visits,
+            sum(immature_visits) * 1.0 as immature_visits,
+            sum(conversion_base_visits) * 1.0 as conversion_base_visits,
+            sum(converted_visits) * 1.0 as converted_visits
         from {RELATIONS.governance_monthly}
         where rollup_level = ? and {where}
         group by month_start_date, policy_id
