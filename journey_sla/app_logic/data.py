@@ -11,6 +11,7 @@ every derived table has an alias.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -647,8 +648,16 @@ def recycle_summary(filters: Filters, bin_days: int = 14) -> pd.DataFrame:
         # The grand total over no rows: one row of zeros on DuckDB and PostgreSQL, no row on
         # Spark (its empty grouping set over an empty input): give it back.
         counts = ["recycles", "without_valid_reason", "re_entered", "reached_sql"]
-        total = pd.DataFrame([{"group_kind": "all", **dict.fromkeys(counts, 0)}])
-        summary = pd.concat([summary, total], ignore_index=True)
+        # Absent values in each column's own type (None in text, NA in nullable numbers and
+        # flags), as the other engines return them.
+        row = {**dict.fromkeys(summary.columns), "group_kind": "all", **dict.fromkeys(counts, 0)}
+        total = pd.DataFrame([row], columns=summary.columns)
+        nullable = {"bool": "boolean", "int64": "Int64", "int32": "Int32"}
+        for column in summary.columns:
+            dtype = summary[column].dtype
+            with contextlib.suppress(TypeError, ValueError):
+                total[column] = total[column].astype(nullable.get(str(dtype), dtype))
+        summary = total if summary.empty else pd.concat([summary, total], ignore_index=True)
     return summary
 
 
