@@ -381,14 +381,17 @@ def cmd_build(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
 
 
 def app_command(db: Path, port: int) -> list[str]:
-    # No file watcher: the served app is not edited while it runs, and the watcher's threads
-    # (a module scan after every script run, a poller per page) cost about 15 % of the server's
-    # CPU per page and a third of its throughput under 10 concurrent users (BENCHMARKS.md).
+    # Served for reading, not for editing the app (BENCHMARKS.md, 20 sessions, measured A/B):
+    # - no file watcher: its module scan after every script run cost ~15 % of the server's CPU
+    #   per page and a third of its throughput under 10 concurrent users;
+    # - no forced full garbage collection after every script run (Python's own collector still
+    #   runs): it was half of what was left of a page run's CPU, and all sessions share one GIL.
     return [
         sys.executable, "-m", "streamlit", "run", str(app_script()),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+        "--runner.postScriptGC", "false",
     ]  # fmt: skip
 
 

@@ -116,7 +116,7 @@ def week_tiles_section(tile: review.WeekTiles, window: int) -> None:
 def week_trend_section(trend: pd.DataFrame, week: date) -> alt.LayerChart:
     st.subheader("Over the weeks")
     chart = charts.monthly_trend(trend, pd.Timestamp(week), period="week")
-    st.altair_chart(chart, width="stretch")
+    ui.draw_chart(chart)
     st.caption(
         "ISO weeks of the clocks' start (UTC). Bands are 95 % Wilson intervals. Conversion is "
         "of the clocked visits, shown for weeks whose clocked visits are all mature."
@@ -190,7 +190,7 @@ def scatter_section(
     if chart is None:
         st.info(f"No {noun} has both resolved clocks and mature visits in this month.")
     else:
-        st.altair_chart(chart, width="stretch")
+        ui.draw_chart(chart)
     st.caption(
         "Point size = clocks started (see the tooltip); whiskers = 95 % Wilson intervals. "
         "Click a legend entry to highlight it. Per policy, "
@@ -202,7 +202,7 @@ def trend_section(trend: pd.DataFrame, month: date, window: int) -> alt.LayerCha
     st.subheader("Over the months")
     changes = policy_versions.version_changes(data.policy_versions())
     chart = charts.monthly_trend(trend, pd.Timestamp(month), changes)
-    st.altair_chart(chart, width="stretch")
+    ui.draw_chart(chart)
     st.caption(
         f"Bands are 95 % Wilson intervals. Conversion is shown for months whose visits are "
         f"all mature ({window} days after entry). Orange rules mark the months a policy's new "
@@ -217,7 +217,7 @@ def velocity_section(stages: pd.DataFrame, month: date) -> alt.LayerChart | None
         st.info("No visit entered in this month has progressed yet.")
         return None
     chart = charts.velocity_by_stage(stages)
-    st.altair_chart(chart, width="stretch")
+    ui.draw_chart(chart)
     st.caption(
         f"Bars: {wording.month_label(month)}; black ticks: "
         f"{wording.month_label(stats.add_months(month, -1))}. Median days from entering the "
