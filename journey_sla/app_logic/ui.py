@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import altair as alt
 import pandas as pd
@@ -137,8 +138,11 @@ def draw_chart(chart: alt.TopLevelMixin, area=st) -> None:
     """st.altair_chart without validating the spec against the Vega-Lite JSON schema on every
     script run. Streamlit converts each chart with ``to_dict()`` under a lock shared by all
     sessions, and that validation was the largest single cost of a page run under load
-    (BENCHMARKS.md, 20 sessions). The charts are validated once, in the tests
-    (tests/test_app.py::test_charts_build_valid_vega_lite), not on every run."""
+    (BENCHMARKS.md, 20 sessions). The charts are validated in the tests instead: with
+    JOURNEY_SLA_VALIDATE_CHARTS=1 (tests/conftest.py sets it) every chart a page draws is
+    validated first."""
+    if os.environ.get("JOURNEY_SLA_VALIDATE_CHARTS") == "1":
+        chart.to_dict(validate=True)  # raises on a spec the schema rejects
     unvalidated = functools.partial(type(chart).to_dict, chart, validate=False)
     # The instance attribute shadows the method for this one chart object only.
     object.__setattr__(chart, "to_dict", unvalidated)
