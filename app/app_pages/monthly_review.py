@@ -356,7 +356,7 @@ window = int(info["conversion_window_days"] or 90)
 
 st.title("Monthly review")
 ui.filter_caption(filters, "the effectiveness verdicts are over all visits")
-leave_out = entry_criteria.toggle()
+leave_out = entry_criteria.toggle("monthly_review")
 
 counts = MonthlyCounts.of(
     data.governance_months(filters, entry_ok=leave_out), data.visit_months(filters)

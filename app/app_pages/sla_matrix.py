@@ -22,7 +22,7 @@ filters = sidebar.current()
 st.title("SLA matrix")
 month = period.picker(filters)
 scope = period.month_filters(filters, month)
-leave_out = entry_criteria.toggle()
+leave_out = entry_criteria.toggle("sla_matrix")
 ui.filter_caption(
     filters,
     (

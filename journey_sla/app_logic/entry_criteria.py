@@ -9,8 +9,8 @@ criteria — the review marts' *_entry_ok counts (``data.governance_months(..., 
 Conversion, velocity, the verdicts, the leaderboard and the drill-down stay over every clock.
 
 The toggle is one value for the session and the URL: both pages draw it with the same key,
-bound to ``?leave_out_broken=true`` and kept across pages (``persist_state="session"``), so
-the Monthly review's choice carries over to the SLA matrix and a link reproduces it.
+bound to ``?leave_out_broken=true`` and remembered for the session (``toggle``), so the
+Monthly review's choice carries over to the SLA matrix and a link reproduces it.
 """
 
 from __future__ import annotations
@@ -32,9 +32,24 @@ HELP = (
 )
 
 
-def toggle() -> bool:
-    """Draw the toggle (same key on every page that has it) and return its value."""
-    return bool(st.toggle(LABEL, key=KEY, bind="query-params", persist_state="session", help=HELP))
+REMEMBERED = "leave_out_broken_remembered"
+
+
+def toggle(page: str) -> bool:
+    """Draw the toggle on ``page`` (the same key on every page that has it) and return its
+    value.
+
+    A bound widget's value does not survive a page switch (the new page reads it from the
+    URL, which the switch leaves without the parameter), so the choice is remembered with the
+    page that set it and handed to the widget through session state when another page draws
+    it and the URL does not say otherwise. Handing it over as the widget's default instead
+    would drop it from the URL, which leaves out a parameter equal to the default."""
+    remembered = st.session_state.get(REMEMBERED)
+    if remembered and remembered[0] != page and KEY not in st.query_params:
+        st.session_state[KEY] = remembered[1]
+    chosen = bool(st.toggle(LABEL, key=KEY, bind="query-params", help=HELP))
+    st.session_state[REMEMBERED] = (page, chosen)
+    return chosen
 
 
 def broken_clocks(rows: pd.DataFrame, column: str, period: date) -> int:
