@@ -258,6 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
         "tiles and the trend are the week's, the rest is of --month (default: the month the "
         "week's Monday is in)",
     )
+    report.add_argument(
+        "--leave-out-broken-entries",
+        action="store_true",
+        help="attainment and breach rate count only clocks whose visit met its stage's entry "
+        "criteria (the app's toggle); the pack says whether broken entries were left out",
+    )
     report.add_argument("--out", required=True, help="review.html or review.pdf")
 
     publish = sub.add_parser(
@@ -466,12 +472,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from journey_sla.app_logic import review_pack
     from journey_sla.app_logic.warehouse import Filters
 
-    pack = review_pack.build(Filters(), month, args.week)
+    pack = review_pack.build(Filters(), month, args.week, leave_out=args.leave_out_broken_entries)
     if out.suffix.lower() == ".pdf":
         out.write_bytes(review_pack.to_pdf(pack))
     else:
         out.write_text(review_pack.to_html(pack), encoding="utf-8")
     print(f"{pack.title}: {out}")
+    print(pack.entry_note)
     return 0
 
 

@@ -1,6 +1,7 @@
 -- depends_on: {{ ref('int_calendar_open_intervals') }}
--- Size: 8 refs on purpose — the status rules of every clock type, the stall clocks, the
--- attempt counts and the elapsed business time meet here once, so each rule stays in one place.
+-- Size: 9 refs on purpose — the status rules of every clock type, the stall clocks, the
+-- attempt counts, the elapsed business time and the visit's entry criteria meet here once, so
+-- each rule stays in one place.
 -- One row per clock instance with its status as of as_of (docs/sla_semantics.md, "Clocks").
 -- Published as fct_sla_clocks; the governance building blocks read it here.
 with
@@ -45,6 +46,12 @@ stop_kinds as (
 as_of as (
 
     select * from {{ ref('int_as_of_resolved') }}
+
+),
+
+visit_entry_criteria as (
+
+    select * from {{ ref('int_stage_visit_entry_criteria') }}
 
 ),
 
@@ -250,11 +257,16 @@ final as (
         with_open_seconds_at_end.warning_at,
         with_open_seconds_at_end.stopped_at,
         with_open_seconds_at_end.breached_at,
-        with_open_seconds_at_end.as_of
+        with_open_seconds_at_end.as_of,
+        -- The clock's visit (the one it is placed on, every clock type) met its stage's entry
+        -- criteria; a visit without active criteria, or a clock without a visit, counts as met.
+        coalesce(visit_entry_criteria.is_entry_criteria_met, true) as entry_criteria_met
 
     from with_open_seconds_at_end
     left join attempt_counts
         on with_open_seconds_at_end.clock_id = attempt_counts.clock_id
+    left join visit_entry_criteria
+        on with_open_seconds_at_end.stage_visit_id = visit_entry_criteria.stage_visit_id
 
 )
 
