@@ -63,3 +63,33 @@ def test_bad_seed_rows_fail_the_build_by_name(built_warehouse: Path, tmp_path: P
     assert "Asia/Singapur" in message
     assert "europe" in message
     assert not warehouse.exists()  # the served warehouse was never replaced
+
+
+def test_bad_checkpoint_lists_fail_the_build_by_name(built_warehouse: Path, tmp_path: Path) -> None:
+    """checkpoints: numbers, > 0, strictly ascending, whole for business_days, and only on
+    checkpoint policies (docs/sla_semantics.md, "Checkpoint clocks")."""
+    project = project_copy(tmp_path / "project")
+    seed = project / "seeds" / "sla_policies.csv"
+    replace_in(seed, ",30,days,80,", ",30,business_days,80,")  # adoption_check_ins' unit
+    replace_in(seed, ",7|30|60|90", ",7.5|30|30|x|")
+    lines = seed.read_text().rstrip("\n").split("\n")
+    # A list on a policy of another type.
+    lines = [line + "5" if line.startswith("mql_acceptance,") else line for line in lines]
+    seed.write_text("\n".join(lines) + "\n")
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy2(raw_path_for(built_warehouse), raw_path_for(warehouse))
+    with pytest.raises(BuildError) as failure:
+        build_warehouse(
+            warehouse,
+            project_dir=project,
+            dbt_args=["--select", "resource_type:seed", "assert_sla_policies_are_valid"],
+        )
+    message = str(failure.value)
+    assert "adoption_check_ins" in message
+    assert "business_days checkpoints must be whole numbers" in message
+    assert "checkpoints must be strictly ascending: 30 after 30" in message
+    assert "checkpoints entry 4 is not a number: x" in message
+    assert "checkpoints entry 5 is not a number: (empty)" in message
+    assert "mql_acceptance" in message and "checkpoints is only for checkpoint policies" in message
+    assert not warehouse.exists()
