@@ -246,7 +246,7 @@ MUTATIONS = (
     ),
     Mutation(
         "checkpoint_exit_at_due",
-        "a checkpoint whose visit exits exactly at due_at without a stop is cancelled (exit <= due)",
+        "a checkpoint whose visit exits exactly at due_at, unstopped, is cancelled (exit <= due)",
         "models/intermediate/sla/int_clocks_resolved.sql",
         r"(sla_type = 'checkpoint' and stops_resolved\.has_exit_before_stop\s+then\s+case\s+"
         r"when stops_resolved\.exited_at )<=",

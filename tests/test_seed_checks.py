@@ -65,7 +65,6 @@ def test_bad_seed_rows_fail_the_build_by_name(built_warehouse: Path, tmp_path: P
     assert not warehouse.exists()  # the served warehouse was never replaced
 
 
-
 # The build error shows the first three failing rows, so each case has at most three.
 CHECKPOINT_CASES = {
     "whole_ascending_type": (

@@ -97,7 +97,7 @@ checkpoint_stops as (
         and checkpoint_clocks.window_starts_at <= activities.occurred_at
         and (
             checkpoint_clocks.exited_at is null
-            or activities.occurred_at < checkpoint_clocks.exited_at
+            or checkpoint_clocks.exited_at > activities.occurred_at
         )
     inner join stop_kinds
         on checkpoint_clocks.policy_id = stop_kinds.policy_id

@@ -40,39 +40,44 @@ visit_versions as (
         versions.target_seconds,
         versions.checkpoints,
         policy_visits.entered_at,
-        -- A cadence's clock k starts at D((k - 1) × target), and only by the exit or as_of.
-        -- D(x) >= entry + x for second-based units (open time never outruns the clock) and
-        -- > entry + (x - 1) days - 1 h for business_days, so k <= this bound; the slack of
-        -- two days keeps business_days safe across a DST change. Rows past the bound could
-        -- only start later: int_checkpoint_clocks_started applies the exact rule.
-        case
-            when versions.checkpoints is null
-                then cast(floor(
-                    (
-                        {{ seconds_between(
-                            'policy_visits.entered_at',
-                            'coalesce(policy_visits.exited_at, as_of.as_of)'
-                        ) }}
-                        + case when versions.target_unit = 'business_days' then 2 * 86400 else 0 end
-                    )
-                    / case
-                        when versions.target_unit = 'business_days'
-                            then versions.target_value * 86400
-                        else versions.target_seconds
-                    end
-                ) as {{ dbt.type_bigint() }}) + 1
-        end as cadence_clock_bound
+        {{ seconds_between(
+            'policy_visits.entered_at', 'coalesce(policy_visits.exited_at, as_of.as_of)'
+        ) }} as seconds_to_horizon
 
     from policy_visits
     cross join as_of
     inner join versions
-        on {{ policy_version_at('versions', 'policy_visits.policy_id', 'policy_visits.entered_at') }}
+        on {{ policy_version_at(
+            'versions', 'policy_visits.policy_id', 'policy_visits.entered_at'
+        ) }}
+
+),
+
+visit_bounds as (
+
+    -- A cadence's clock k starts at D((k - 1) × target), and only by the exit or as_of.
+    -- D(x) >= entry + x for second-based units (open time never outruns the clock) and
+    -- > entry + (x - 1) days - 1 h for business_days, so k <= this bound; the slack of two
+    -- days keeps business_days safe across a DST change. Rows past the bound could only
+    -- start later: int_checkpoint_clocks_started applies the exact rule.
+    select
+        *,
+        cast(
+            case
+                when checkpoints is not null then null
+                when target_unit = 'business_days'
+                    then floor((seconds_to_horizon + 2 * 86400) / (target_value * 86400))
+                else floor(seconds_to_horizon / target_seconds)
+            end as {{ dbt.type_bigint() }}
+        ) + 1 as cadence_clock_bound
+
+    from visit_versions
 
 ),
 
 checkpoint_numbers as (
 
-    {{ dbt.generate_series(var('checkpoint_max_per_visit')) }}
+    {{ dbt.generate_series(var('checkpoint_max_per_visit')) }}  -- noqa: LT15
 
 ),
 
@@ -80,14 +85,14 @@ cadence_offsets as (
 
     -- Cut at the cap; assert_checkpoint_cadence_within_cap fails the build if that bites.
     select
-        visit_versions.policy_visit_key,
+        visit_bounds.policy_visit_key,
         cast(checkpoint_numbers.generated_number as integer) as checkpoint_number,
-        checkpoint_numbers.generated_number * visit_versions.target_value as offset_value
+        checkpoint_numbers.generated_number * visit_bounds.target_value as offset_value
 
-    from visit_versions
+    from visit_bounds
     inner join checkpoint_numbers
-        on checkpoint_numbers.generated_number <= visit_versions.cadence_clock_bound
-    where visit_versions.checkpoints is null
+        on visit_bounds.cadence_clock_bound >= checkpoint_numbers.generated_number
+    where visit_bounds.checkpoints is null
 
 ),
 
@@ -113,14 +118,14 @@ listed_offsets as (
 
     -- The seed check has made sure every entry is a positive number, in ascending order.
     select
-        visit_versions.policy_visit_key,
+        visit_bounds.policy_visit_key,
         cast(version_list_entries.entry_number as integer) as checkpoint_number,
         cast(version_list_entries.entry_text as {{ stats_double() }}) as offset_value
 
-    from visit_versions
+    from visit_bounds
     inner join version_list_entries
-        on visit_versions.policy_id = version_list_entries.policy_id
-        and visit_versions.policy_version = version_list_entries.policy_version
+        on visit_bounds.policy_id = version_list_entries.policy_id
+        and visit_bounds.policy_version = version_list_entries.policy_version
 
 ),
 
@@ -139,24 +144,24 @@ requests as (
         offsets.policy_visit_key,
         offsets.checkpoint_number,
         offsets.offset_value,
-        visit_versions.policy_id,
-        visit_versions.stage_visit_id,
-        visit_versions.policy_version,
-        visit_versions.cadence_clock_bound,
-        visit_versions.calendar_id,
-        visit_versions.target_unit,
+        visit_bounds.policy_id,
+        visit_bounds.stage_visit_id,
+        visit_bounds.policy_version,
+        visit_bounds.cadence_clock_bound,
+        visit_bounds.calendar_id,
+        visit_bounds.target_unit,
         offsets.offset_value as target_value,
         -- The version's seconds per unit (target_seconds / target_value) times the offset;
         -- null for business_days, which count days on the calendar instead.
-        offsets.offset_value * visit_versions.target_seconds / visit_versions.target_value
+        offsets.offset_value * visit_bounds.target_seconds / visit_bounds.target_value
             as target_seconds,
         cast(null as {{ stats_double() }}) as warning_pct,
-        visit_versions.entered_at as measured_from_at,
+        visit_bounds.entered_at as measured_from_at,
         cast(null as {{ dbt.type_timestamp() }}) as due_at_override
 
     from offsets
-    inner join visit_versions
-        on offsets.policy_visit_key = visit_versions.policy_visit_key
+    inner join visit_bounds
+        on offsets.policy_visit_key = visit_bounds.policy_visit_key
 
 ),
 
