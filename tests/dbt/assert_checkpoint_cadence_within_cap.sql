@@ -3,7 +3,8 @@
 -- (int_checkpoint_instants generates that many numbers). Every returned row names a visit
 -- whose bound exceeds the cap: its later checkpoints would be cut off, so the build fails
 -- instead. Raise the var (or lengthen the policy's target_value). The bound is an upper
--- estimate (docs/sla_semantics.md, "Checkpoint clocks"), so this errs on the loud side.
+-- estimate (docs/sla_semantics.md, "Checkpoint clocks"; loose for business minutes/hours,
+-- counted in calendar time), so this errs on the loud side.
 with
 
 instants as (
