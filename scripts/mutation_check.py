@@ -265,6 +265,36 @@ MUTATIONS = (
         r"count\(\*\) - \{\{ stats_count_if\('is_passed'\) \}\} as failed_entries",
         "{{ stats_count_if('not is_passed') }} as failed_entries",
     ),
+    # checkpoint clocks (docs/sla_semantics.md, "Checkpoint clocks").
+    Mutation(
+        "checkpoint_stop_at_start",
+        "an activity exactly at a checkpoint's start stops it (started_at <= occurred_at)",
+        "models/intermediate/sla/int_checkpoint_clocks_started.sql",
+        r"checkpoint_clocks\.window_starts_at <= activities\.occurred_at",
+        "checkpoint_clocks.window_starts_at < activities.occurred_at",
+    ),
+    Mutation(
+        "checkpoint_exit_at_due",
+        "a checkpoint whose visit exits exactly at due_at, unstopped, is cancelled (exit <= due)",
+        "models/intermediate/sla/int_clocks_resolved.sql",
+        r"(sla_type = 'checkpoint' and stops_resolved\.has_exit_before_stop\s+then\s+case\s+"
+        r"when stops_resolved\.exited_at )<=",
+        r"\1<",
+    ),
+    Mutation(
+        "checkpoint_start_at_exit",
+        "a checkpoint starting exactly at the visit's exit makes no clock",
+        "models/intermediate/sla/int_checkpoint_clocks_started.sql",
+        r"or checkpoint_windows\.window_starts_at < checkpoint_windows\.exited_at",
+        "or checkpoint_windows.window_starts_at <= checkpoint_windows.exited_at",
+    ),
+    Mutation(
+        "checkpoint_start_at_as_of",
+        "a checkpoint starting exactly at as_of makes a clock (none only when strictly after)",
+        "models/intermediate/sla/int_checkpoint_clocks_started.sql",
+        r"checkpoint_windows\.window_starts_at <= as_of\.as_of",
+        "checkpoint_windows.window_starts_at < as_of.as_of",
+    ),
 )
 
 

@@ -81,6 +81,8 @@ stops_resolved as (
             when sla_type in ('first_touch', 'activity', 'handoff')
                 and exit_kind = 'closed' and has_exit_before_stop then exited_at
             when sla_type = 'attempts' and has_exit_before_stop then exited_at
+            -- checkpoint: any exit before a stop ends the clock (its stops are inside the visit).
+            when sla_type = 'checkpoint' and has_exit_before_stop then exited_at
             else stop_condition_at
         end as stopped_at
 
@@ -103,6 +105,12 @@ statuses as (
             when stops_resolved.sla_type = 'attempts' and stops_resolved.has_exit_before_stop
                 and stops_resolved.exit_kind = 'closed'
                 then 'breached'
+            when stops_resolved.sla_type = 'checkpoint' and stops_resolved.has_exit_before_stop
+                then
+                    case
+                        when stops_resolved.exited_at <= stops_resolved.due_at then 'cancelled'
+                        else 'breached'
+                    end
             when stops_resolved.stopped_at is not null
                 then
                     case
@@ -247,6 +255,11 @@ final as (
         ) / 60.0 as elapsed_business_minutes,
         attempt_counts.attempts,
         attempt_counts.channels,
+        -- checkpoint clocks carry their checkpoint's number as trigger_id.
+        case
+            when with_open_seconds_at_end.sla_type = 'checkpoint'
+                then cast(with_open_seconds_at_end.trigger_id as integer)
+        end as checkpoint_number,
         coalesce(
             with_open_seconds_at_end.status = 'open'
             and with_open_seconds_at_end.as_of >= with_open_seconds_at_end.warning_at,
