@@ -29,6 +29,12 @@ instant_clocks as (
 
 ),
 
+next_step_clocks as (
+
+    select * from {{ ref('int_next_step_clocks_started') }}
+
+),
+
 versions as (
 
     select * from {{ ref('int_sla_policy_versions') }}
@@ -44,6 +50,8 @@ all_clocks as (
     select * from follow_up_clocks
     union all
     select * from instant_clocks
+    union all
+    select * from next_step_clocks
 
 ),
 
