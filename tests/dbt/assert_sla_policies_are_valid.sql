@@ -56,7 +56,7 @@ problems as (
     from policies
     where coalesce(sla_type, '') not in (
             'first_touch', 'stage_exit', 'activity', 'attempts', 'follow_up',
-            'stall', 'handoff', 'before_term', 'signal_response'
+            'stall', 'handoff', 'before_term', 'signal_response', 'next_step'
         )
 
     union all
