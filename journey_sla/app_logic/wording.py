@@ -88,6 +88,8 @@ def commitment_in_words(policy: pd.Series | dict) -> str:
         )
     if sla_type == "signal_response":
         return f"Respond by {what} {within} of a signal"
+    if sla_type == "next_step":
+        return f"A next step ({what}) always booked; a gap without one closed {within}"
     return f"{sla_type} {within}"
 
 
