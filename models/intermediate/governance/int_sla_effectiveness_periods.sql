@@ -33,22 +33,9 @@ policies as (
 
 ),
 
-clock_policy_visits as (
+covered_next_step_visits as (
 
-    select * from {{ ref('int_clock_policy_visits') }}
-    where sla_type = 'next_step'
-
-),
-
-next_step_clocks as (
-
-    select * from {{ ref('int_next_step_clocks_started') }}
-
-),
-
-visit_outcomes as (
-
-    select * from {{ ref('int_visit_outcomes') }}
+    select * from {{ ref('int_next_step_covered_visits') }}
 
 ),
 
@@ -73,39 +60,20 @@ clocked_visits as (
 
 ),
 
-covered_next_step_visits as (
-
-    -- next_step: a visit with a next step booked from entry to exit has no gap and so no
-    -- clock, yet it kept the policy throughout — a met visit, in the month of its entry
-    -- (DECISIONLOG, "next_step"). A current visit may still open a gap: not yet counted.
-    select
-        clock_policy_visits.policy_id,
-        clock_policy_visits.stage_visit_id,
-        cast({{ dbt.date_trunc('month', 'clock_policy_visits.entered_at') }} as date)
-            as month_start_date,
-        0 as has_breach,
-        {{ stats_flag('visit_outcomes.is_mature') }} as is_mature,
-        case
-            when visit_outcomes.is_converted then 1 when not visit_outcomes.is_converted then 0
-        end as is_converted,
-        visit_outcomes.days_to_progress
-
-    from clock_policy_visits
-    inner join visit_outcomes
-        on clock_policy_visits.stage_visit_id = visit_outcomes.stage_visit_id
-    left join next_step_clocks
-        on clock_policy_visits.policy_id = next_step_clocks.policy_id
-        and clock_policy_visits.stage_visit_id = next_step_clocks.stage_visit_id
-    where clock_policy_visits.exited_at is not null
-        and next_step_clocks.stage_visit_id is null
-
-),
-
 policy_visits as (
 
+    -- next_step visits covered from entry to exit have no clock: met visits (DECISIONLOG).
     select * from clocked_visits
     union all
-    select * from covered_next_step_visits
+    select
+        policy_id,
+        stage_visit_id,
+        month_start_date,
+        0 as has_breach,
+        is_mature,
+        is_converted,
+        days_to_progress
+    from covered_next_step_visits
 
 ),
 
