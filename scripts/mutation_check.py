@@ -281,6 +281,13 @@ MUTATIONS = (
         r"on activities\.activity_kind = stop_kinds\.activity_kind",
         "on true",
     ),
+    Mutation(
+        "next_step_trigger_tie_break",
+        "of bookings ending a stretch at one instant the highest activity_id is the trigger",
+        "models/intermediate/sla/int_next_step_coverage.sql",
+        r"order by booked_until_at desc, activity_id desc",
+        "order by booked_until_at desc, activity_id asc",
+    ),
 )
 
 
