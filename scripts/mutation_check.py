@@ -243,14 +243,15 @@ MUTATIONS = (
         "next_step_covered_from_inclusive",
         "a booking logged exactly at the entry covers it (occurred_at <= t)",
         "models/intermediate/sla/int_next_step_clocks_started.sql",
-        r"coverage\.covered_from_at <= policy_visits\.entered_at",
-        "coverage.covered_from_at < policy_visits.entered_at",
+        r"policy_visits\.entered_at >= coverage\.covered_from_at",
+        "policy_visits.entered_at > coverage.covered_from_at",
     ),
     Mutation(
         "next_step_covered_until_exclusive",
         "a booking whose time comes exactly at the entry no longer covers it (t < scheduled_for)",
         "models/intermediate/sla/int_next_step_clocks_started.sql",
-        r"policy_visits\.entered_at < coverage\.covered_until_at",
+        # (the covered-at-entry test, not the stretch-end join that reads the same)
+        r"policy_visits\.entered_at < coverage\.covered_until_at(?=\n\n\),\n\nentry_gaps)",
         "policy_visits.entered_at <= coverage.covered_until_at",
     ),
     Mutation(

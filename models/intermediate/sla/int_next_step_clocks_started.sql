@@ -35,7 +35,7 @@ covered_at_entry as (
     inner join coverage
         on policy_visits.policy_id = coverage.policy_id
         and policy_visits.journey_id = coverage.journey_id
-        and coverage.covered_from_at <= policy_visits.entered_at
+        and policy_visits.entered_at >= coverage.covered_from_at
         and policy_visits.entered_at < coverage.covered_until_at
 
 ),
@@ -68,7 +68,7 @@ coverage_end_gaps as (
     inner join coverage
         on policy_visits.policy_id = coverage.policy_id
         and policy_visits.journey_id = coverage.journey_id
-        and coverage.covered_until_at > policy_visits.entered_at
+        and policy_visits.entered_at < coverage.covered_until_at
 
 ),
 

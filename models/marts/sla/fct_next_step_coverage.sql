@@ -80,8 +80,8 @@ covered_pieces as (
     inner join coverage
         on visits_measured.policy_id = coverage.policy_id
         and visits_measured.journey_id = coverage.journey_id
-        and coverage.covered_from_at < visits_measured.measured_until_at
-        and coverage.covered_until_at > visits_measured.entered_at
+        and visits_measured.measured_until_at > coverage.covered_from_at
+        and visits_measured.entered_at < coverage.covered_until_at
 
 ),
 
