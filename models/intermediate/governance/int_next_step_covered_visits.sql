@@ -31,6 +31,8 @@ final as (
         policy_visits.stage_visit_id,
         cast({{ dbt.date_trunc('month', 'policy_visits.entered_at') }} as date)
             as month_start_date,
+        -- Covered throughout: never breached (the effectiveness unit's columns, in order).
+        0 as has_breach,
         {{ stats_flag('visit_outcomes.is_mature') }} as is_mature,
         case
             when visit_outcomes.is_converted then 1 when not visit_outcomes.is_converted then 0

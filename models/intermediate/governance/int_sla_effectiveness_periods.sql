@@ -62,18 +62,11 @@ clocked_visits as (
 
 policy_visits as (
 
-    -- next_step visits covered from entry to exit have no clock: met visits (DECISIONLOG).
+    -- next_step visits covered from entry to exit have no clock: met visits (DECISIONLOG);
+    -- int_next_step_covered_visits has clocked_visits' columns, in their order.
     select * from clocked_visits
     union all
-    select
-        policy_id,
-        stage_visit_id,
-        month_start_date,
-        0 as has_breach,
-        is_mature,
-        is_converted,
-        days_to_progress
-    from covered_next_step_visits
+    select * from covered_next_step_visits
 
 ),
 
