@@ -236,6 +236,59 @@ MUTATIONS = (
         r"cell_buckets\.policy_id, )cell_buckets\.month_start_date, ",
         r"\1",
     ),
+    # next_step (docs/sla_semantics.md, "next_step"): covered at t when some booking has
+    # occurred_at <= t < scheduled_for; bookings of no positive length book nothing; touching
+    # bookings leave no gap; gaps of zero length make no clock; only qualifying activities book.
+    Mutation(
+        "next_step_covered_from_inclusive",
+        "a booking logged exactly at the entry covers it (occurred_at <= t)",
+        "models/intermediate/sla/int_next_step_clocks_started.sql",
+        r"policy_visits\.entered_at >= coverage\.covered_from_at",
+        "policy_visits.entered_at > coverage.covered_from_at",
+    ),
+    Mutation(
+        "next_step_covered_until_exclusive",
+        "a booking whose time comes exactly at the entry no longer covers it (t < scheduled_for)",
+        "models/intermediate/sla/int_next_step_clocks_started.sql",
+        # (the covered-at-entry test, not the stretch-end join that reads the same)
+        r"policy_visits\.entered_at < coverage\.covered_until_at(?=\n\n\),\n\nentry_gaps)",
+        "policy_visits.entered_at <= coverage.covered_until_at",
+    ),
+    Mutation(
+        "next_step_gap_positive_length",
+        "a gap of zero length (coverage ending at the exit or at as_of) makes no clock",
+        "models/intermediate/sla/int_next_step_clocks_started.sql",
+        r"where gaps\.started_at < coalesce",
+        "where gaps.started_at <= coalesce",
+    ),
+    Mutation(
+        "next_step_booking_positive_length",
+        "an activity scheduled for no later than it was logged books nothing",
+        "models/intermediate/sla/int_next_step_coverage.sql",
+        r"activities\.scheduled_for_at > activities\.occurred_at",
+        "activities.scheduled_for_at >= activities.occurred_at",
+    ),
+    Mutation(
+        "next_step_touching_bookings_merge",
+        "a booking logged exactly when the coverage so far ends leaves no gap",
+        "models/intermediate/sla/int_next_step_coverage.sql",
+        r"or booked_from_at > covered_so_far_until_at",
+        "or booked_from_at >= covered_so_far_until_at",
+    ),
+    Mutation(
+        "next_step_qualifying_bookings",
+        "only qualifying activities (int_policy_activity_kinds 'stop') book a next step",
+        "models/intermediate/sla/int_next_step_coverage.sql",
+        r"on activities\.activity_kind = stop_kinds\.activity_kind",
+        "on true",
+    ),
+    Mutation(
+        "next_step_trigger_tie_break",
+        "of bookings ending a stretch at one instant the highest activity_id is the trigger",
+        "models/intermediate/sla/int_next_step_coverage.sql",
+        r"order by booked_until_at desc, activity_id desc",
+        "order by booked_until_at desc, activity_id asc",
+    ),
     # Entry criteria on every clock (docs/sla_semantics.md, "Stage entry criteria").
     Mutation(
         "entry_met_needs_every_criterion",

@@ -221,6 +221,20 @@ def test_sla_matrix_renders_the_policies_with_attainment(warehouse_env: Path) ->
         points = row.attainment_mart - row.attainment_goal_pct
         words = "🟢 on goal" if points >= 0 else "🟡 near goal" if points > -5 else "🔴 below goal"
         assert row.goal_status == words, row
+    # Next step coverage (next_step policies only): the share of the visits' time with a next
+    # step booked, the mart's sums divided.
+    coverage = frame(
+        warehouse_env,
+        """
+        select policy_id, sum(covered_seconds) / sum(visit_seconds) * 100 as coverage
+        from mart_next_step_coverage_monthly group by policy_id
+        """,
+    )
+    assert list(coverage["policy_id"]) == ["opportunity_next_step"]
+    shown = matrix.set_index("policy_id")["coverage"]
+    for row in coverage.itertuples():
+        assert abs(shown[row.policy_id] - row.coverage) < 1e-9
+    assert shown.drop(coverage["policy_id"]).isna().all()
 
 
 # --- due next --------------------------------------------------------------------------------

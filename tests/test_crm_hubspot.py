@@ -373,6 +373,12 @@ EXPECTED_CLOCKS = {
     # D6: a deal without a contact is a journey of its own; its stage entries give
     # appointmentscheduled on the 5th 09:00 (1741165200000 ms) and closedlost on the 7th.
     ("D6", "opportunity_stall"): ("met", "03-05 09:00", "03-19 09:00", "03-07 15:00"),
+    # opportunity_next_step (1 business day): the portal's only booking (meeting E4B, created
+    # the 12th for the 14th) comes after both opportunity visits, so each is one gap from its
+    # entry to its exit, due the next business day's close: 1004 Tue 4th → Wed 5th 17:00,
+    # exit the 10th; D6 Wed 5th → Thu 6th 17:00, closed lost the 7th 15:00. Both breached.
+    ("1004", "opportunity_next_step"): ("breached", "03-04 10:00", "03-05 17:00", "03-10 12:00"),
+    ("D6", "opportunity_next_step"): ("breached", "03-05 09:00", "03-06 17:00", "03-07 15:00"),
     # 1008 sits in lifecyclestage 'hot_inbound', which the stage map does not name: no
     # visit, no clock. D7 (journey 1011) sits in the custom stage 98765432 ("Negotiation"),
     # unmapped too.

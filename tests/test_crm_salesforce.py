@@ -419,6 +419,16 @@ EXPECTED_CLOCKS = {
     # 00QL12: Cold -> low, 1 business day from Monday the 10th 09:00: Tuesday 17:00. Owner
     # Sam -> Sue at 12:00; Sue's call at 13:00 stops it. Nurture on the 11th = recycled.
     ("00QL12", "inquiry_speed_to_lead_low"): ("met", "03-10 09:00", "03-11 17:00", "03-10 13:00"),
+    # opportunity_next_step (1 business day): the org's only booking (Event 00U41, created the
+    # 12th for the 17th) comes after every opportunity visit, so each visit is one gap from
+    # its entry, ended by its exit (any kind) or still running at as_of; due = the next
+    # business day's close. 00QL4 Tue 4th → Wed 5th 17:00, exit the 10th: breached. 006O6
+    # Wed 5th → Thu 6th 17:00, closed lost the 7th 15:00: breached. 00QL9 Thu 6th → Fri 7th
+    # 17:00, exit the 14th: breached. 006O10 Tue 25th → Wed 26th 17:00, still open: breached.
+    ("00QL4", "opportunity_next_step"): ("breached", "03-04 10:00", "03-05 17:00", "03-10 12:00"),
+    ("006O6", "opportunity_next_step"): ("breached", "03-05 09:00", "03-06 17:00", "03-07 15:00"),
+    ("00QL9", "opportunity_next_step"): ("breached", "03-06 10:00", "03-07 17:00", "03-14 16:00"),
+    ("006O10", "opportunity_next_step"): ("breached", "03-25 09:00", "03-26 17:00", None),
 }
 
 

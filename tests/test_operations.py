@@ -115,6 +115,20 @@ def test_queue_holds_every_open_clock_and_unhandled_breach(
     assert sections.get("breach", 0) > 0 and sections.get("open", 0) > 0
 
 
+def test_next_step_gaps_are_queue_items(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """A gap without a booked next step (a next_step clock) is queued like any clock: while
+    open, and once breached until someone escalates or reassigns."""
+    expected = scalar(
+        warehouse,
+        "select count(*) from fct_sla_clocks left join fct_sla_breaches using (clock_id) "
+        "where fct_sla_clocks.sla_type = 'next_step' "
+        "and (status = 'open' or (status = 'breached' and not is_handled))",
+    )
+    assert expected > 0
+    queued = "select count(*) from mart_action_queue where sla_type = 'next_step'"
+    assert scalar(warehouse, queued) == expected
+
+
 def test_queue_is_sorted_by_urgency(warehouse: duckdb.DuckDBPyConnection) -> None:
     """Actionable items first (breaches, at risk, open), then the backlog oldest first."""
     rows = warehouse.execute(

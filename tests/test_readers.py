@@ -234,6 +234,7 @@ def data_calls(journey: str) -> dict:
         "visit_months": data.visit_months,
         "visit_breakdown": lambda f: data.visit_breakdown(f, months),
         "latest_kpis": data.latest_kpis,
+        "next_step_coverage": data.next_step_coverage,
         "queue_summary": lambda f: data.queue_summary(f, everything),
         "queue_page": lambda f: data.queue_page(f, data.QueueChoices(), 20, 1),
         "queue_all": lambda f: data.queue_all(f, data.QueueChoices()),

@@ -36,9 +36,12 @@ ui.filter_caption(
 policies = data.policies()
 attainment = data.policy_attainment(scope, entry_ok=leave_out)
 kpis = data.latest_kpis(period.up_to_month(filters, month))
+coverage = data.next_step_coverage(scope)[["policy_id", "coverage", "coverage_business"]]
 
-matrix = policies.merge(attainment, on="policy_id", how="left").merge(
-    kpis.rename(columns={"month_start_date": "kpi_month_date"}), on="kpi", how="left"
+matrix = (
+    policies.merge(attainment, on="policy_id", how="left")
+    .merge(kpis.rename(columns={"month_start_date": "kpi_month_date"}), on="kpi", how="left")
+    .merge(coverage, on="policy_id", how="left")
 )
 
 
@@ -88,11 +91,14 @@ right.metric(
 )
 
 st.dataframe(
-    ui.as_percent(matrix, ["attainment", "attainment_goal", "breach_rate"])[
+    ui.as_percent(
+        matrix, ["attainment", "attainment_goal", "breach_rate", "coverage", "coverage_business"]
+    )[
         [
             "stage_words", "policy_id", "commitment", "owner", "failure_handling", "kpi",
             "goal_status", "attainment", "attainment_goal", "breach_rate", "clocks",
-            "open_clocks", "kpi_value", "description", "active",
+            "open_clocks", "coverage", "coverage_business", "kpi_value", "description",
+            "active",
         ]
     ],
     hide_index=True,
@@ -113,6 +119,15 @@ st.dataframe(
         "breach_rate": st.column_config.NumberColumn("Breach rate", format=ui.PERCENT),
         "clocks": st.column_config.NumberColumn("Clocks", format="localized"),
         "open_clocks": st.column_config.NumberColumn("Open now", format="localized"),
+        "coverage": st.column_config.NumberColumn(
+            "Next step booked",
+            format=ui.PERCENT,
+            help="next_step policies: the share of the visits' time (entered in the month or "
+            "the date range) with a next step booked; calendar time.",
+        ),
+        "coverage_business": st.column_config.NumberColumn(
+            "… business time", format=ui.PERCENT, help="The same share of open business time."
+        ),
         "kpi_value": "KPI value (latest month)",
         "description": st.column_config.TextColumn("As the policy file words it", width="large"),
         "active": "Active",
@@ -124,7 +139,9 @@ st.caption(
     "red further below. Breach rate = "
     "breached ÷ all clocks started. KPI values come from mart_stage_kpis: the latest month in "
     "the date range, up to the month shown, with a value (conversion KPIs need mature "
-    "visits, so they lag and say which month they show)."
+    "visits, so they lag and say which month they show). Next step booked (next_step "
+    "policies only): the share of the time of visits entered in the period during which a "
+    "next step was booked; each gap without one is a clock."
 )
 
 if leave_out:

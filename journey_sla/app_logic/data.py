@@ -388,6 +388,37 @@ def policy_attainment(filters: Filters, entry_ok: bool = False) -> pd.DataFrame:
     return totals
 
 
+def next_step_coverage(filters: Filters) -> pd.DataFrame:
+    """Per next_step policy, over the visits entered in the months of the date range under the
+    sidebar filters: the share of their time with a next step booked, calendar and business
+    (sums of the monthly coverage cells, divided here)."""
+    where, params = predicates(
+        filters, segment="segment", territory="territory", team="team", month="month_start_date"
+    )
+    frame = query(
+        f"""
+        select
+            policy_id,
+            -- "* 1.0": one column type on every engine (a sum is HUGEINT on DuckDB).
+            sum(visits) * 1.0 as coverage_visits,
+            sum(visit_seconds) as visit_seconds,
+            sum(covered_seconds) as covered_seconds,
+            sum(visit_business_seconds) as visit_business_seconds,
+            sum(covered_business_seconds) as covered_business_seconds
+        from {RELATIONS.next_step_coverage}
+        where {where}
+        group by policy_id
+        order by policy_id
+        """,
+        params,
+    )
+    calendar, business = frame["visit_seconds"], frame["visit_business_seconds"]
+    return frame.assign(
+        coverage=frame["covered_seconds"] / calendar.where(calendar > 0),
+        coverage_business=frame["covered_business_seconds"] / business.where(business > 0),
+    )
+
+
 def latest_kpis(filters: Filters) -> pd.DataFrame:
     """Each KPI's value in the latest month (within the date range) that has one."""
     where, params = predicates(filters, month="month_start_date")

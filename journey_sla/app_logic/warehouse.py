@@ -66,6 +66,7 @@ class Relations:
     stage_funnel: str = "mart_stage_funnel"
     stage_kpis: str = "mart_stage_kpis"
     stage_entry_criteria: str = "mart_stage_entry_criteria_monthly"
+    next_step_coverage: str = "mart_next_step_coverage_monthly"
     action_queue: str = "mart_action_queue"
     routing: str = "mart_routing"
     routing_monthly: str = "mart_routing_monthly"

@@ -95,6 +95,8 @@ def commitment_in_words(policy: pd.Series | dict) -> str:
             return f"Check in by {what} at {listed} {unit} after entry"
         every = amount(policy["target_value"], policy["target_unit"])
         return f"Check in by {what} every {every} after entry"
+    if sla_type == "next_step":
+        return f"A next step ({what}) always booked; a gap without one closed {within}"
     return f"{sla_type} {within}"
 
 

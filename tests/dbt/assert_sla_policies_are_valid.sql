@@ -109,7 +109,7 @@ problems as (
     from policies
     where coalesce(sla_type, '') not in (
             'first_touch', 'stage_exit', 'activity', 'attempts', 'follow_up',
-            'stall', 'handoff', 'before_term', 'signal_response', 'checkpoint'
+            'stall', 'handoff', 'before_term', 'signal_response', 'checkpoint', 'next_step'
         )
 
     union all

@@ -33,11 +33,17 @@ policies as (
 
 ),
 
-policy_visits as (
+covered_next_step_visits as (
+
+    select * from {{ ref('int_next_step_covered_visits') }}
+
+),
+
+clocked_visits as (
 
     -- One unit per policy and visit: breached when any of its resolved clocks breached (a
-    -- visit can have several follow-up or signal clocks), else met. Open and cancelled
-    -- clocks say nothing about the SLA yet.
+    -- visit can have several follow-up, signal or next-step clocks), else met. Open and
+    -- cancelled clocks say nothing about the SLA yet.
     select
         policy_id,
         stage_visit_id,
@@ -51,6 +57,16 @@ policy_visits as (
     where is_resolved
         and stage_visit_id is not null
     group by policy_id, stage_visit_id
+
+),
+
+policy_visits as (
+
+    -- next_step visits covered from entry to exit have no clock: met visits (DECISIONLOG);
+    -- int_next_step_covered_visits has clocked_visits' columns, in their order.
+    select * from clocked_visits
+    union all
+    select * from covered_next_step_visits
 
 ),
 

@@ -1,6 +1,7 @@
 -- Activities the clocks may see: nothing after as_of. is_human_touch marks the ones that
 -- can stop a clock at all: not inbound, and not automated (milestones are recorded by
--- systems, so they count even when automated).
+-- systems, so they count even when automated). scheduled_for_at is the time an activity
+-- books (a planned meeting or call): next_step clocks read it, and it may lie after as_of.
 with
 
 activities as (
@@ -44,7 +45,8 @@ final as (
             "activity_type", "'|'", "coalesce(outcome, '')", "'|'",
             "case when is_human_touch then 'human' else 'other' end",
         ]) }} as activity_kind,
-        occurred_at
+        occurred_at,
+        scheduled_for_at
 
     from activities_until_as_of
 

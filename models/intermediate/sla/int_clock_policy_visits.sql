@@ -51,7 +51,7 @@ final as (
         and {{ wildcard_matches('policies.intent_level', 'journeys.intent_level') }}
     where policies.sla_type in (
             'first_touch', 'stage_exit', 'activity', 'attempts', 'handoff', 'follow_up', 'stall',
-            'checkpoint'
+            'checkpoint', 'next_step'
         )
 
 )

@@ -36,6 +36,12 @@ checkpoint_clocks as (
 
 ),
 
+next_step_clocks as (
+
+    select * from {{ ref('int_next_step_clocks_started') }}
+
+),
+
 versions as (
 
     select * from {{ ref('int_sla_policy_versions') }}
@@ -51,6 +57,8 @@ all_clocks as (
     select * from follow_up_clocks
     union all
     select * from instant_clocks
+    union all
+    select * from next_step_clocks
 
 ),
 
