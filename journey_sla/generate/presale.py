@@ -251,7 +251,7 @@ class PreSaleStages(Actions):
         slow = rng.random(n) < 0.12
         handoff = np.where(slow, rng.uniform(2, 6, n) * BD, lognormal(rng, 1.5 * BH, 0.9, n))
         t_ae = cal.add(t, handoff, self.ucal(sdr))
-        self.assignments.add(j=j, owner=ae, t=t_ae, method=choice(rng, n, (0.80, 0.15, 0.05)))
+        method = choice(rng, n, (0.80, 0.15, 0.05))
 
         ae_cal = self.ucal(ae)
         # The discovery meeting: the one the SDR booked, unless there was none or the AE
@@ -282,6 +282,9 @@ class PreSaleStages(Actions):
         # (opportunity_after_discovery fails); only for journeys that become opportunities.
         kept = ~(progress & (rng.random(n) < STAGE_SKIP_SHARE))
         self.events.add(j=j[kept], stage=ST["sql"], t=t[kept], owner=sdr[kept])
+        # ... and takes it over by hand: no routing rule hands an AE a journey at sal.
+        method = np.where(kept, method, METHOD["manual"])
+        self.assignments.add(j=j, owner=ae, t=t_ae, method=method)
         t_opp = cal.add(t_follow, rng.uniform(0.5, 4, n) * BD, ae_cal)
         t_exit = cal.add(t_follow, rng.uniform(2, 15, n) * BD, ae_cal)
         recycled = self.exits(
