@@ -63,12 +63,14 @@ bench-app: install
 # SESSIONS concurrent Chromium sessions against one `journey-sla app` (BENCHMARKS.md, issue 12);
 # exits 1 on any error or a wait over TIMEOUT seconds. JSON=path keeps every sample.
 # THINK=seconds: users pause before each page (arrivals spread); 0 = closed loop, worst case.
+# BROWSERS=K: only K sessions draw in Chromium, the rest speak Streamlit's protocol undrawn.
 SESSIONS ?= 20
 TIMEOUT ?= 60
 THINK ?= 0
 bench-app-load: install
 	nice -n 10 $(BIN)/python scripts/bench_app.py --db $(or $(DB),data/warehouse.duckdb) \
-		--sessions $(SESSIONS) --timeout $(TIMEOUT) --think $(THINK) $(if $(JSON),--json $(JSON))
+		--sessions $(SESSIONS) --timeout $(TIMEOUT) --think $(THINK) $(if $(BROWSERS),--browsers $(BROWSERS)) \
+		$(if $(JSON),--json $(JSON))
 
 clean:
 	rm -rf target logs data test-artifacts .pytest_cache

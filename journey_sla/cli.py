@@ -258,6 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
         "tiles and the trend are the week's, the rest is of --month (default: the month the "
         "week's Monday is in)",
     )
+    report.add_argument(
+        "--leave-out-broken-entries",
+        action="store_true",
+        help="attainment and breach rate count only clocks whose visit met its stage's entry "
+        "criteria (the app's toggle); the pack says whether broken entries were left out",
+    )
     report.add_argument("--out", required=True, help="review.html or review.pdf")
 
     publish = sub.add_parser(
@@ -381,10 +387,17 @@ def cmd_build(args: argparse.Namespace, dbt_args: Sequence[str]) -> int:
 
 
 def app_command(db: Path, port: int) -> list[str]:
+    # Served for reading, not for editing the app (BENCHMARKS.md, 20 sessions, measured A/B):
+    # - no file watcher: its module scan after every script run cost ~15 % of the server's CPU
+    #   per page and a third of its throughput under 10 concurrent users;
+    # - no forced full garbage collection after every script run (Python's own collector still
+    #   runs): it was half of what was left of a page run's CPU, and all sessions share one GIL.
     return [
         sys.executable, "-m", "streamlit", "run", str(app_script()),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+        "--runner.postScriptGC", "false",
     ]  # fmt: skip
 
 
@@ -459,12 +472,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from journey_sla.app_logic import review_pack
     from journey_sla.app_logic.warehouse import Filters
 
-    pack = review_pack.build(Filters(), month, args.week)
+    pack = review_pack.build(Filters(), month, args.week, leave_out=args.leave_out_broken_entries)
     if out.suffix.lower() == ".pdf":
         out.write_bytes(review_pack.to_pdf(pack))
     else:
         out.write_text(review_pack.to_html(pack), encoding="utf-8")
     print(f"{pack.title}: {out}")
+    print(pack.entry_note)
     return 0
 
 

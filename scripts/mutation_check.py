@@ -236,6 +236,65 @@ MUTATIONS = (
         r"cell_buckets\.policy_id, )cell_buckets\.month_start_date, ",
         r"\1",
     ),
+    # Entry criteria on every clock (docs/sla_semantics.md, "Stage entry criteria").
+    Mutation(
+        "entry_met_needs_every_criterion",
+        "a visit meets its entry criteria only when every active criterion passed",
+        "models/intermediate/journeys/int_stage_visit_entry_criteria.sql",
+        r"failed_criteria_count = 0 as is_entry_criteria_met",
+        "failed_criteria_count < criteria as is_entry_criteria_met",
+    ),
+    Mutation(
+        "entry_met_without_criteria",
+        "a clock whose visit has no active criteria (or no visit) counts as entry_criteria_met",
+        "models/intermediate/sla/int_clocks_resolved.sql",
+        r"coalesce\(visit_entry_criteria\.is_entry_criteria_met, true\)",
+        "coalesce(visit_entry_criteria.is_entry_criteria_met, false)",
+    ),
+    Mutation(
+        "entry_ok_counts_only_met_entries",
+        "the *_entry_ok review measures count only clocks with entry_criteria_met",
+        "macros/governance/governance_period_measures.sql",
+        r"\{\{ stats_count_if\(\"entry_criteria_met and status = 'met'\"\) \}\}",
+        "{{ stats_count_if(\"status = 'met'\") }}",
+    ),
+    Mutation(
+        "entry_unknown_counts_as_broken",
+        "an entry check not known to pass (is_passed null) counts as a broken entry",
+        "models/marts/governance/mart_stage_entry_criteria_monthly.sql",
+        r"count\(\*\) - \{\{ stats_count_if\('is_passed'\) \}\} as failed_entries",
+        "{{ stats_count_if('not is_passed') }} as failed_entries",
+    ),
+    # checkpoint clocks (docs/sla_semantics.md, "Checkpoint clocks").
+    Mutation(
+        "checkpoint_stop_at_start",
+        "an activity exactly at a checkpoint's start stops it (started_at <= occurred_at)",
+        "models/intermediate/sla/int_checkpoint_clocks_started.sql",
+        r"checkpoint_clocks\.window_starts_at <= activities\.occurred_at",
+        "checkpoint_clocks.window_starts_at < activities.occurred_at",
+    ),
+    Mutation(
+        "checkpoint_exit_at_due",
+        "a checkpoint whose visit exits exactly at due_at, unstopped, is cancelled (exit <= due)",
+        "models/intermediate/sla/int_clocks_resolved.sql",
+        r"(sla_type = 'checkpoint' and stops_resolved\.has_exit_before_stop\s+then\s+case\s+"
+        r"when stops_resolved\.exited_at )<=",
+        r"\1<",
+    ),
+    Mutation(
+        "checkpoint_start_at_exit",
+        "a checkpoint starting exactly at the visit's exit makes no clock",
+        "models/intermediate/sla/int_checkpoint_clocks_started.sql",
+        r"or checkpoint_windows\.window_starts_at < checkpoint_windows\.exited_at",
+        "or checkpoint_windows.window_starts_at <= checkpoint_windows.exited_at",
+    ),
+    Mutation(
+        "checkpoint_start_at_as_of",
+        "a checkpoint starting exactly at as_of makes a clock (none only when strictly after)",
+        "models/intermediate/sla/int_checkpoint_clocks_started.sql",
+        r"checkpoint_windows\.window_starts_at <= as_of\.as_of",
+        "checkpoint_windows.window_starts_at < as_of.as_of",
+    ),
 )
 
 

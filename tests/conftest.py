@@ -11,6 +11,11 @@ import pytest
 DEMO_JOURNEYS = 1500
 DEMO_DIRTY = 0.02
 
+# The served app draws charts without validating them against the Vega-Lite schema on every
+# run (ui.draw_chart); under test, every chart a page draws is validated (AppTest runs the
+# pages in this process).
+os.environ["JOURNEY_SLA_VALIDATE_CHARTS"] = "1"
+
 
 @pytest.fixture(scope="session")
 def demo_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -406,6 +406,35 @@ class Reference:
         return due, start + (due - start) * (pct / 100)
 
 
+def checkpoint_due_and_warning(
+    reference: Reference,
+    policy: dict[str, str],
+    calendar_id: str,
+    row: dict[str, str],
+    journey_rows: list[dict[str, str]],
+) -> tuple[datetime, datetime]:
+    """A checkpoint clock's due D(offset k) = the due of a target of offset k from the visit's
+    entry (its checkpoint 1's start), and its warning: warning_pct % of the window from
+    started_at to that due, in open time for business units."""
+    start, number = parse_timestamp(row["started_at"]), int(row["trigger_id"])
+    entry = max(
+        parse_timestamp(other["started_at"])
+        for other in journey_rows
+        if other["policy_id"] == row["policy_id"]
+        and other["trigger_id"] == "1"
+        and parse_timestamp(other["started_at"]) <= start
+    )
+    target = float(policy["target_value"])
+    listed = [float(offset) for offset in policy["checkpoints"].split("|") if offset.strip()]
+    offset = listed[number - 1] if listed else number * target
+    unit, pct = policy["target_unit"], float(policy["warning_pct"])
+    due, _ = reference.due_and_warning(calendar_id, unit, offset, pct, entry)
+    if unit.startswith("business_"):
+        window = reference.open_minutes(calendar_id, start, due)
+        return due, reference.add_open_minutes(calendar_id, start, window * pct / 100)
+    return due, start + (due - start) * (pct / 100)
+
+
 def test_expected_business_time_is_self_consistent() -> None:
     """Guards the hand arithmetic in expected_clocks.csv (not the engine)."""
     reference = Reference()
@@ -434,7 +463,11 @@ def test_expected_business_time_is_self_consistent() -> None:
                 "elapsed_business_minutes": reference.open_minutes(calendar_id, start, end),
             }
             # stall counts from a movement and before_term from the term's end: hand-only.
-            if policy["sla_type"] not in ("stall", "before_term"):
+            if policy["sla_type"] == "checkpoint":
+                found["due_at"], found["warning_at"] = checkpoint_due_and_warning(
+                    reference, policy, calendar_id, row, rows
+                )
+            elif policy["sla_type"] not in ("stall", "before_term"):
                 found["due_at"], found["warning_at"] = reference.due_and_warning(
                     calendar_id,
                     policy["target_unit"],

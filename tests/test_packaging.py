@@ -85,6 +85,11 @@ def test_the_cli_finds_the_installed_app_outside_the_repository(
     assert script.is_file()
     assert Path(answer["package"]).is_relative_to(installed)
     assert answer["command"][1:4] == ["-m", "streamlit", "run"]
+    # Served without Streamlit's file watcher and forced GC after each run (BENCHMARKS.md).
+    command = " ".join(answer["command"])
+    assert "--server.fileWatcherType none" in command
+    assert "--server.runOnSave false" in command
+    assert "--runner.postScriptGC false" in command
 
 
 def test_the_editable_install_serves_the_checkouts_app() -> None:

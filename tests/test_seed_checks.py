@@ -63,3 +63,55 @@ def test_bad_seed_rows_fail_the_build_by_name(built_warehouse: Path, tmp_path: P
     assert "Asia/Singapur" in message
     assert "europe" in message
     assert not warehouse.exists()  # the served warehouse was never replaced
+
+
+# The build error shows the first three failing rows, so each case has at most three.
+CHECKPOINT_CASES = {
+    "whole_ascending_type": (
+        ",7.5|30|30",
+        True,
+        [
+            "business_days checkpoints must be whole numbers",
+            "checkpoints must be strictly ascending: 30 after 30",
+            "checkpoints is only for checkpoint policies",
+        ],
+    ),
+    "numbers": (
+        ",7|x|",
+        False,
+        ["checkpoints entry 2 is not a number: x", "checkpoints entry 3 is not a number: (empty)"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHECKPOINT_CASES))
+def test_bad_checkpoint_lists_fail_the_build_by_name(
+    case: str, built_warehouse: Path, tmp_path: Path
+) -> None:
+    """checkpoints: numbers, > 0, strictly ascending, whole for business_days, and only on
+    checkpoint policies (docs/sla_semantics.md, "Checkpoint clocks")."""
+    checkpoints, other_policy_too, problems = CHECKPOINT_CASES[case]
+    project = project_copy(tmp_path / "project")
+    seed = project / "seeds" / "sla_policies.csv"
+    replace_in(seed, ",30,days,80,", ",30,business_days,80,")  # adoption_check_ins' unit
+    replace_in(seed, ",7|30|60|90", checkpoints)
+    if other_policy_too:  # a list on a policy of another type
+        lines = seed.read_text().rstrip("\n").split("\n")
+        lines = [line + "5" if line.startswith("mql_acceptance,") else line for line in lines]
+        seed.write_text("\n".join(lines) + "\n")
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy2(raw_path_for(built_warehouse), raw_path_for(warehouse))
+    with pytest.raises(BuildError) as failure:
+        build_warehouse(
+            warehouse,
+            project_dir=project,
+            dbt_args=["--select", "resource_type:seed", "assert_sla_policies_are_valid"],
+        )
+    message = str(failure.value)
+    assert "adoption_check_ins" in message
+    for problem in problems:
+        assert problem in message
+    if other_policy_too:
+        assert "mql_acceptance" in message
+    assert not warehouse.exists()

@@ -3,8 +3,8 @@ mart_target_tuning_cells; unfiltered it must give mart_target_tuning's numbers, 
 month and one segment the numbers recomputed from fct_clock_outcomes with pandas.
 
 The reference below is written from docs/metrics.md ("Target tuning"), not from the SQL: a
-resolved clock of a tunable policy (not stall, not before_term) lands in the bucket whose
-exclusive lower bound its elapsed time (in the bucket unit) exceeds and whose inclusive upper
+resolved clock of a tunable policy (not stall, before_term or checkpoint) lands in the bucket
+whose exclusive lower bound its elapsed time (in the bucket unit) exceeds and whose inclusive upper
 bound it does not; under a candidate target U a clock stopped by its condition with elapsed
 <= U is met, and every resolved clock is breached except those with elapsed <= U (they would be
 met, or still open / cancelled) — an attempts clock ended by a closing exit is breached
@@ -78,7 +78,8 @@ def elapsed_in_bucket_unit(clocks: pd.DataFrame) -> pd.Series:
 def reference(clocks: pd.DataFrame) -> pd.DataFrame:
     """Per policy × bucket, from the clocks given (already filtered), by the rule above."""
     tunable = clocks[
-        clocks["is_resolved"].astype(bool) & ~clocks["sla_type"].isin(["stall", "before_term"])
+        clocks["is_resolved"].astype(bool)
+        & ~clocks["sla_type"].isin(["stall", "before_term", "checkpoint"])
     ].copy()
     tunable["elapsed"] = elapsed_in_bucket_unit(tunable)
     tunable["stopped"] = tunable["is_stopped_by_condition"].astype(bool)

@@ -53,7 +53,7 @@ st.subheader("Rejects by reason")
 if rejects.empty:
     st.success("No rejected rows.")
 else:
-    st.altair_chart(charts.rejects_bar(rejects), width="stretch")
+    ui.draw_chart(charts.rejects_bar(rejects))
     st.dataframe(
         rejects,
         hide_index=True,

@@ -71,7 +71,7 @@ tiles[4].metric("Clocks breached", f"{breached} of {len(clocks)}")
 if visits.empty:
     st.info("This journey has no stage visits up to as_of.")
 else:
-    st.altair_chart(charts.journey_timeline(visits, activities, clocks), width="stretch")
+    ui.draw_chart(charts.journey_timeline(visits, activities, clocks))
     st.caption(
         "Bars: stage visits (to as_of while current). Ticks: activities. Dashed rules: each "
         "clock's due time, coloured by status. Red diamonds: breaches."

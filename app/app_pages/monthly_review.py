@@ -17,6 +17,7 @@ from journey_sla.app_logic import (
     charts,
     data,
     drilldown,
+    entry_criteria,
     period,
     policy_versions,
     review,
@@ -116,7 +117,7 @@ def week_tiles_section(tile: review.WeekTiles, window: int) -> None:
 def week_trend_section(trend: pd.DataFrame, week: date) -> alt.LayerChart:
     st.subheader("Over the weeks")
     chart = charts.monthly_trend(trend, pd.Timestamp(week), period="week")
-    st.altair_chart(chart, width="stretch")
+    ui.draw_chart(chart)
     st.caption(
         "ISO weeks of the clocks' start (UTC). Bands are 95 % Wilson intervals. Conversion is "
         "of the clocked visits, shown for weeks whose clocked visits are all mature."
@@ -190,7 +191,7 @@ def scatter_section(
     if chart is None:
         st.info(f"No {noun} has both resolved clocks and mature visits in this month.")
     else:
-        st.altair_chart(chart, width="stretch")
+        ui.draw_chart(chart)
     st.caption(
         "Point size = clocks started (see the tooltip); whiskers = 95 % Wilson intervals. "
         "Click a legend entry to highlight it. Per policy, "
@@ -202,7 +203,7 @@ def trend_section(trend: pd.DataFrame, month: date, window: int) -> alt.LayerCha
     st.subheader("Over the months")
     changes = policy_versions.version_changes(data.policy_versions())
     chart = charts.monthly_trend(trend, pd.Timestamp(month), changes)
-    st.altair_chart(chart, width="stretch")
+    ui.draw_chart(chart)
     st.caption(
         f"Bands are 95 % Wilson intervals. Conversion is shown for months whose visits are "
         f"all mature ({window} days after entry). Orange rules mark the months a policy's new "
@@ -217,7 +218,7 @@ def velocity_section(stages: pd.DataFrame, month: date) -> alt.LayerChart | None
         st.info("No visit entered in this month has progressed yet.")
         return None
     chart = charts.velocity_by_stage(stages)
-    st.altair_chart(chart, width="stretch")
+    ui.draw_chart(chart)
     st.caption(
         f"Bars: {wording.month_label(month)}; black ticks: "
         f"{wording.month_label(stats.add_months(month, -1))}. Median days from entering the "
@@ -318,7 +319,11 @@ def leaderboard_section(board: pd.DataFrame, month: date) -> None:
 
 
 def download_section(
-    title: str, month: date, tables: dict[str, pd.DataFrame], charts_by_name: dict
+    title: str,
+    month: date,
+    tables: dict[str, pd.DataFrame],
+    charts_by_name: dict,
+    leave_out: bool,
 ) -> None:
     st.download_button(
         "Download review",
@@ -333,7 +338,7 @@ def download_section(
     )
     st.download_button(
         "Download review pack",
-        data=lambda: review_pack.to_html(review_pack.build(filters, month)),
+        data=lambda: review_pack.to_html(review_pack.build(filters, month, leave_out=leave_out)),
         file_name=f"journey-sla-review-pack-{month:%Y-%m}.html",
         mime="text/html",
         icon=":material/description:",
@@ -351,8 +356,11 @@ window = int(info["conversion_window_days"] or 90)
 
 st.title("Monthly review")
 ui.filter_caption(filters, "the effectiveness verdicts are over all visits")
+leave_out = entry_criteria.toggle("monthly_review")
 
-counts = MonthlyCounts.of(data.governance_months(filters), data.visit_months(filters))
+counts = MonthlyCounts.of(
+    data.governance_months(filters, entry_ok=leave_out), data.visit_months(filters)
+)
 if not counts.months:
     st.info("No clocks or visits under these filters. Widen the filters in the sidebar.")
     st.stop()
@@ -361,7 +369,9 @@ with period_column:
     period_kind = period_toggle()
 with month_column:
     month = month_picker(counts.months, as_of)
-weeks = data.governance_weeks(filters) if period_kind == "Week" else pd.DataFrame()
+weeks = (
+    data.governance_weeks(filters, entry_ok=leave_out) if period_kind == "Week" else pd.DataFrame()
+)
 week = None
 if period_kind == "Week" and weeks.empty:
     st.info("No clocks started in any ISO week under these filters: showing the month.")
@@ -376,6 +386,15 @@ if week_tile:
     week_tiles_section(week_tile, window)
 else:
     tiles_section(tile, window)
+if leave_out:
+    st.caption(
+        entry_criteria.left_out_words(
+            entry_criteria.broken_clocks(weeks, "week_start_date", week_tile.week)
+            if week_tile
+            else entry_criteria.broken_clocks(counts.policies, "month_start_date", month),
+            week_tile.iso_week if week_tile else wording.month_label(month),
+        )
+    )
 
 points = {
     "policy": review.policy_points(counts, data.policies(), cohort) if cohort else pd.DataFrame(),
@@ -394,6 +413,9 @@ stages = review.stage_velocity(breakdown, month)
 velocity_chart = velocity_section(stages, month)
 effectiveness = data.effectiveness()
 effectiveness_section(effectiveness)
+entry_breaks = entry_criteria.panel(
+    period.month_filters(filters, month), wording.month_label(month)
+)
 
 board = drilldown.leaderboard(data.owner_leaderboard(filters, [month]))
 leaderboard_section(board, month)
@@ -423,7 +445,11 @@ download_charts = {
     else None,
 }
 download_section(
-    review.review_title(month, as_of, filters.describe()),
+    review.review_title(
+        month,
+        as_of,
+        filters.describe() + (" · entries that broke entry criteria left out" if leave_out else ""),
+    ),
     month,
     {
         "tiles": review.week_tiles_table(week_tile) if week_tile else review.tiles_table(tile),
@@ -433,6 +459,8 @@ download_section(
         "velocity_by_stage": stages,
         "sla_effectiveness": effectiveness,
         "owner_leaderboard": board,
+        "entries_that_broke_entry_criteria": entry_breaks,
     },
     {name: chart for name, chart in download_charts.items() if chart is not None},
+    leave_out,
 )

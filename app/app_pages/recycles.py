@@ -51,7 +51,7 @@ reasons = reasons.assign(
     share=reasons["recycles"] / recycles,
     cumulative_share=reasons["recycles"].cumsum() / recycles,
 )[["reason_code", "validity", "recycles", "share", "cumulative_share", "re_entered"]]
-st.altair_chart(charts.reason_pareto(reasons), width="stretch")
+ui.draw_chart(charts.reason_pareto(reasons))
 
 # --- validity by team and owner --------------------------------------------------------------
 st.subheader("Recycles without a valid reason code")
@@ -88,14 +88,14 @@ minimum = st.slider(
 left, right = st.columns(2)
 with left:
     st.markdown("**By team**")
-    st.altair_chart(charts.share_without_valid_code(team_shares, "Team"), width="stretch")
+    ui.draw_chart(charts.share_without_valid_code(team_shares, "Team"))
 with right:
     st.markdown("**By owner** (the 20 with the highest share)")
     shown_owners = owner_shares[owner_shares["recycles"] >= minimum].head(20)
     if shown_owners.empty:
         st.info("No owner has that many recycles.")
     else:
-        st.altair_chart(charts.share_without_valid_code(shown_owners, "Owner"), width="stretch")
+        ui.draw_chart(charts.share_without_valid_code(shown_owners, "Owner"))
 st.caption(f"Dashed line: all recycles ({wording.percent(overall_share)}).")
 
 # --- re-entry --------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ with left:
     if bins.empty:
         st.info("No recycled journey has come back yet.")
     else:
-        st.altair_chart(charts.re_entry_histogram(bins), width="stretch")
+        ui.draw_chart(charts.re_entry_histogram(bins))
         st.caption(
             f"Median {wording.days(overall['median_days_to_re_entry'])} from recycle to "
             "re-entry, over the journeys that came back."
@@ -128,7 +128,7 @@ with right:
             ),
         ]
     )[["nurture_track", "measure", "value", "numerator", "denominator"]]  # fmt: skip
-    st.altair_chart(charts.re_entry_by_track(long), width="stretch")
+    ui.draw_chart(charts.re_entry_by_track(long))
 
 st.dataframe(
     tracks[["nurture_track", "recycles", "re_entered", "reached_sql", "median_days_to_re_entry"]],

@@ -79,13 +79,13 @@ for group, title in (("team", "Expected team"), ("rule", "Rule")):
 monthly = data.routing_monthly(filters)
 if not monthly.empty:
     st.subheader("Compliance over the months")
-    st.altair_chart(charts.routing_compliance_trend(monthly), width="stretch")
+    ui.draw_chart(charts.routing_compliance_trend(monthly))
 
 st.subheader("Load per owner against capacity")
 if load.empty:
     st.info("No owner holds open visits under these filters.")
 else:
-    st.altair_chart(charts.owner_load(load), width="stretch")
+    ui.draw_chart(charts.owner_load(load))
     st.caption(
         "Bars: funnel visits open at as_of that the owner holds (red: over capacity); "
         "ticks: the capacity of the owner's role (seeds/owner_capacity.csv)."

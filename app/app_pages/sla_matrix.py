@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey_sla.app_logic import data, drilldown, period, sidebar, stats, ui, wording
+from journey_sla.app_logic import (
+    data,
+    drilldown,
+    entry_criteria,
+    period,
+    sidebar,
+    stats,
+    ui,
+    wording,
+)
 
 info = ui.require_warehouse()
 filters = sidebar.current()
@@ -13,15 +22,19 @@ filters = sidebar.current()
 st.title("SLA matrix")
 month = period.picker(filters)
 scope = period.month_filters(filters, month)
+leave_out = entry_criteria.toggle("sla_matrix")
 ui.filter_caption(
     filters,
-    f"attainment over clocks started in {wording.month_label(month)}"
-    if month
-    else "attainment over clocks started in the months of the date range",
+    (
+        f"attainment over clocks started in {wording.month_label(month)}"
+        if month
+        else "attainment over clocks started in the months of the date range"
+    )
+    + (", entries that broke entry criteria left out" if leave_out else ""),
 )
 
 policies = data.policies()
-attainment = data.policy_attainment(scope)
+attainment = data.policy_attainment(scope, entry_ok=leave_out)
 kpis = data.latest_kpis(period.up_to_month(filters, month))
 
 matrix = policies.merge(attainment, on="policy_id", how="left").merge(
@@ -113,6 +126,15 @@ st.caption(
     "the date range, up to the month shown, with a value (conversion KPIs need mature "
     "visits, so they lag and say which month they show)."
 )
+
+if leave_out:
+    st.caption(
+        entry_criteria.left_out_words(
+            int(attainment["clocks_with_broken_entry"].sum()),
+            wording.month_label(month) if month else "the months of the date range",
+        )
+    )
+entry_criteria.panel(scope, wording.month_label(month) if month else "the months of the date range")
 
 ui.clocks_behind(
     scope,

@@ -105,7 +105,7 @@ else:
         "that point, so a target beyond it gives up conversion."
     )
 
-st.altair_chart(charts.tuning_curve(tuning, chosen_label, current_label), width="stretch")
+ui.draw_chart(charts.tuning_curve(tuning, chosen_label, current_label))
 st.caption(
     "Blue: conversion of mature visits by how long the clock took to stop (95 % whiskers). "
     "Dotted black: the attainment each bucket's upper bound would have had as the target. "

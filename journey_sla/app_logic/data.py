@@ -110,8 +110,23 @@ def governance_level(segments: bool, territories: bool, teams: bool) -> str:
     return "_".join(kept) or "policy"
 
 
-def governance_months(filters: Filters) -> pd.DataFrame:
-    """Clock and clocked-visit counts per month × policy and per month × owner team.
+# The clock counts of the review marts; each has an *_entry_ok twin (docs/metrics.md).
+CLOCK_COUNT_COLUMNS = ("clocks", "met_clocks", "breached_clocks", "open_clocks", "cancelled_clocks")
+
+
+def clock_count_sums(entry_ok: bool) -> str:
+    """The sums of the clock counts under their plain names — with ``entry_ok`` the marts'
+    *_entry_ok twins (clocks of entries that broke entry criteria left out), so every rule
+    downstream (attainment, breach rate, tiles, trend, matrix) reads them unchanged — and
+    clocks_with_broken_entry either way (how many a reader leaves out). Column names only."""
+    suffix = "_entry_ok" if entry_ok else ""
+    sums = [f"sum({column}{suffix}) as {column}" for column in CLOCK_COUNT_COLUMNS]
+    return ",\n".join([*sums, "sum(clocks_with_broken_entry) as clocks_with_broken_entry"])
+
+
+def governance_months(filters: Filters, entry_ok: bool = False) -> pd.DataFrame:
+    """Clock and clocked-visit counts per month × policy and per month × owner team
+    (``entry_ok``: the clock counts of clocks whose visit met its entry criteria only).
 
     group_kind 'policy' rows carry the mart's visit counts (each clocked visit once per
     policy); 'team' rows carry clock counts only (team conversion comes from the visits,
@@ -125,13 +140,7 @@ def governance_months(filters: Filters) -> pd.DataFrame:
     where, params = predicates(
         filters, segment="segment", territory="territory", team="team", month="month_start_date"
     )
-    counts = """
-            sum(clocks) as clocks,
-            sum(met_clocks) as met_clocks,
-            sum(breached_clocks) as breached_clocks,
-            sum(open_clocks) as open_clocks,
-            sum(cancelled_clocks) as cancelled_clocks
-    """
+    counts = clock_count_sums(entry_ok)
     return query(
         f"""
         select
@@ -168,8 +177,9 @@ def governance_months(filters: Filters) -> pd.DataFrame:
     )
 
 
-def governance_weeks(filters: Filters) -> pd.DataFrame:
-    """Clock and clocked-visit counts per ISO week × policy, for the review's week view.
+def governance_weeks(filters: Filters, entry_ok: bool = False) -> pd.DataFrame:
+    """Clock and clocked-visit counts per ISO week × policy, for the review's week view
+    (``entry_ok`` as in governance_months).
 
     Read mart_governance_weekly at the roll-up level that keeps exactly the filtered
     dimensions (as governance_months). The date range keeps the weeks that touch it: a week
@@ -190,11 +200,7 @@ def governance_weeks(filters: Filters) -> pd.DataFrame:
             week_start_date,
             iso_week,
             policy_id,
-            sum(clocks) as clocks,
-            sum(met_clocks) as met_clocks,
-            sum(breached_clocks) as breached_clocks,
-            sum(open_clocks) as open_clocks,
-            sum(cancelled_clocks) as cancelled_clocks,
+            {clock_count_sums(entry_ok)},
             sum(clocked_visits) as clocked_visits,
             sum(immature_visits) as immature_visits,
             sum(conversion_base_visits) as conversion_base_visits,
@@ -365,15 +371,14 @@ def policy_versions() -> pd.DataFrame:
     )
 
 
-def policy_attainment(filters: Filters) -> pd.DataFrame:
+def policy_attainment(filters: Filters, entry_ok: bool = False) -> pd.DataFrame:
     """Per policy, over the months of the date range: clocks by status, attainment and
-    breach rate (sums of governance_months)."""
-    months = governance_months(filters)
+    breach rate (sums of governance_months; ``entry_ok``: of the clocks whose visit met its
+    entry criteria)."""
+    months = governance_months(filters, entry_ok)
     totals = (
         months[months["group_kind"] == "policy"]
-        .groupby("group_name", as_index=False)[
-            ["clocks", "met_clocks", "breached_clocks", "open_clocks", "cancelled_clocks"]
-        ]
+        .groupby("group_name", as_index=False)[[*CLOCK_COUNT_COLUMNS, "clocks_with_broken_entry"]]
         .sum()
         .rename(columns={"group_name": "policy_id"})
     )
@@ -398,6 +403,38 @@ def latest_kpis(filters: Filters) -> pd.DataFrame:
         ) as ranked
         where recency = 1
         order by kpi
+        """,
+        params,
+    )
+
+
+def entry_criteria_breaks(filters: Filters) -> pd.DataFrame:
+    """Per stage × entry criterion, the visits entered in the months the filters' date range
+    touches (segment, territory and team filters applied; team = the visit owner's team at
+    entry): entries, how many broke the criterion and its words, in funnel order."""
+    where, params = predicates(
+        filters,
+        segment="breaks.segment",
+        territory="breaks.territory",
+        team="breaks.owner_team",
+        month="breaks.month_start_date",
+    )
+    return query(
+        f"""
+        select
+            breaks.stage,
+            coalesce(min(stages.label), breaks.stage) as stage_label,
+            coalesce(min(stages.funnel_order), 99) as funnel_order,
+            breaks.criterion_id,
+            coalesce(min(breaks.criterion_description), breaks.criterion_id)
+                as criterion_description,
+            sum(breaks.entries) as entries,
+            sum(breaks.failed_entries) as failed_entries
+        from {RELATIONS.stage_entry_criteria} as breaks
+        left join {RELATIONS.stages} as stages on stages.stage = breaks.stage
+        where {where}
+        group by breaks.stage, breaks.criterion_id
+        order by funnel_order, breaks.stage, breaks.criterion_id
         """,
         params,
     )

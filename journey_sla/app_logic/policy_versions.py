@@ -19,7 +19,7 @@ SEED_COLUMNS = (
     "warning_pct", "segment", "intent_level", "stop_activity_types", "stop_outcomes",
     "min_attempts", "min_channels", "trigger_activity_types", "trigger_outcomes", "owner_role",
     "failure_action", "kpi", "is_active", "attainment_goal_pct", "effective_from",
-    "effective_to",
+    "effective_to", "checkpoints",
 )  # fmt: skip
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 

@@ -18,7 +18,16 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from journey_sla.app_logic import charts, data, review, routing, stats, wording
+from journey_sla.app_logic import (
+    charts,
+    data,
+    entry_criteria,
+    period,
+    review,
+    routing,
+    stats,
+    wording,
+)
 from journey_sla.app_logic.review import MonthlyCounts
 from journey_sla.app_logic.review_download import EXPORT_WIDTH, json_spec
 from journey_sla.app_logic.warehouse import Filters
@@ -40,6 +49,8 @@ class Pack:
     tiles: pd.DataFrame
     charts: dict[str, alt.TopLevelMixin] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Whether broken entries were left out of attainment (also one of the facts).
+    entry_note: str = ""
 
 
 def revise_candidates(effectiveness: pd.DataFrame) -> pd.DataFrame:
@@ -78,10 +89,10 @@ def caveats(quality: pd.DataFrame, month: date, cohort: date | None, window: int
     return notes
 
 
-def week_parts(filters: Filters, iso_week: str, window: int) -> dict:
+def week_parts(filters: Filters, iso_week: str, window: int, leave_out: bool = False) -> dict:
     """The week view of the pack (the app's Period = Week): title, the week's tiles against
     the week before, its caption and the trend over ISO weeks (mart_governance_weekly)."""
-    weeks = data.governance_weeks(filters)
+    weeks = data.governance_weeks(filters, entry_ok=leave_out)
     options = review.week_options(weeks)
     if iso_week not in options:
         latest = ", ".join(list(options)[:3]) or "none"
@@ -92,6 +103,7 @@ def week_parts(filters: Filters, iso_week: str, window: int) -> dict:
         "title": f"journey-sla weekly review — {iso_week} "
         f"(Mon {tile.week:%d %b} – Sun {sunday:%d %b %Y})",
         "caption": review.week_caption(tile, window),
+        "broken_clocks": entry_criteria.broken_clocks(weeks, "week_start_date", tile.week),
         "trend": charts.monthly_trend(
             review.week_trend(weeks), pd.Timestamp(tile.week), period="week"
         ),
@@ -120,17 +132,26 @@ def week_parts(filters: Filters, iso_week: str, window: int) -> dict:
     }
 
 
-def build(filters: Filters, month: date | None = None, week: str | None = None) -> Pack:
+def build(
+    filters: Filters,
+    month: date | None = None,
+    week: str | None = None,
+    leave_out: bool = False,
+) -> Pack:
     """The pack for a month (default: the last complete month before as_of). With ``week``
     ('YYYY-Www'), the headline tiles and the trend are the ISO week's (the review's week
-    view) and the rest is of ``month``, by default the month the week's Monday is in."""
+    view) and the rest is of ``month``, by default the month the week's Monday is in. With
+    ``leave_out``, attainment and breach rate count only clocks whose visit met its entry
+    criteria (the app's "Leave out entries that broke entry criteria"); the pack says which."""
     info = data.build_info()
     as_of = pd.Timestamp(info["as_of"])
     window = int(info["conversion_window_days"] or 90)
-    counts = MonthlyCounts.of(data.governance_months(filters), data.visit_months(filters))
+    counts = MonthlyCounts.of(
+        data.governance_months(filters, entry_ok=leave_out), data.visit_months(filters)
+    )
     if not counts.months:
         raise ValueError("no clocks or visits under these filters")
-    weekly = week_parts(filters, week, window) if week else None
+    weekly = week_parts(filters, week, window, leave_out) if week else None
     if weekly and month is None:
         month = stats.iso_week_monday(week).replace(day=1)
     last_complete = stats.last_complete_month(as_of.to_pydatetime())
@@ -167,6 +188,9 @@ def build(filters: Filters, month: date | None = None, week: str | None = None) 
             f"last load {pd.Timestamp(info['last_loaded_at']):%Y-%m-%d %H:%M} UTC.",
             f"Filters: {filters.describe()}.",
             review.counts_caption(tile, window),
+            entry_criteria.pack_words(
+                leave_out, entry_criteria.broken_clocks(counts.policies, "month_start_date", month)
+            ),
         ],
         caveats=caveats(data.data_quality(), month, cohort, window),
         tiles=pd.DataFrame(
@@ -224,6 +248,17 @@ def build(filters: Filters, month: date | None = None, week: str | None = None) 
                     "round_robin_without_context_share"
                 ].map(wording.percent),
             ),
+            "Entries that broke entry criteria": entry_criteria.breaks_table(
+                data.entry_criteria_breaks(period.month_filters(filters, month))
+            )[
+                [
+                    "stage_label",
+                    "criterion_description",
+                    "entries",
+                    "failed_entries",
+                    "failed_share",
+                ]
+            ].assign(failed_share=lambda f: f["failed_share"].map(wording.percent)),
             "Top breaches to act on": breaches[
                 [
                     "urgency_rank",
@@ -236,6 +271,7 @@ def build(filters: Filters, month: date | None = None, week: str | None = None) 
             ],
         },  # fmt: skip
     )
+    pack.entry_note = pack.facts[3]
     if weekly:
         pack.title = weekly["title"]
         pack.facts[2] = weekly["caption"]
@@ -244,6 +280,9 @@ def build(filters: Filters, month: date | None = None, week: str | None = None) 
             f"of {wording.month_label(month)}."
         )
         pack.tiles = weekly["tiles"]
+        pack.facts[3] = pack.entry_note = entry_criteria.pack_words(
+            leave_out, weekly["broken_clocks"]
+        )
         pack.charts["trend"] = weekly["trend"]
     return pack
 

@@ -1,7 +1,11 @@
-"""Bits every page shares: the warehouse check and the filter caption."""
+"""Bits every page shares: the warehouse check, the filter caption and chart drawing."""
 
 from __future__ import annotations
 
+import functools
+import os
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -128,3 +132,18 @@ def link_notice(key: str, valid: list, what: str, shown: str, area=st) -> None:
     text = wording.unhonoured_words(what, asked, shown)
     if text:
         area.warning(text, icon=":material/link_off:")
+
+
+def draw_chart(chart: alt.TopLevelMixin, area=st) -> None:
+    """st.altair_chart without validating the spec against the Vega-Lite JSON schema on every
+    script run. Streamlit converts each chart with ``to_dict()`` under a lock shared by all
+    sessions, and that validation was the largest single cost of a page run under load
+    (BENCHMARKS.md, 20 sessions). The charts are validated in the tests instead: with
+    JOURNEY_SLA_VALIDATE_CHARTS=1 (tests/conftest.py sets it) every chart a page draws is
+    validated first."""
+    if os.environ.get("JOURNEY_SLA_VALIDATE_CHARTS") == "1":
+        chart.to_dict(validate=True)  # raises on a spec the schema rejects
+    unvalidated = functools.partial(type(chart).to_dict, chart, validate=False)
+    # The instance attribute shadows the method for this one chart object only.
+    object.__setattr__(chart, "to_dict", unvalidated)
+    area.altair_chart(chart, width="stretch")

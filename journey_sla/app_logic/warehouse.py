@@ -65,6 +65,7 @@ class Relations:
     target_tuning_cells: str = "mart_target_tuning_cells"
     stage_funnel: str = "mart_stage_funnel"
     stage_kpis: str = "mart_stage_kpis"
+    stage_entry_criteria: str = "mart_stage_entry_criteria_monthly"
     action_queue: str = "mart_action_queue"
     routing: str = "mart_routing"
     routing_monthly: str = "mart_routing_monthly"

@@ -88,6 +88,13 @@ def commitment_in_words(policy: pd.Series | dict) -> str:
         )
     if sla_type == "signal_response":
         return f"Respond by {what} {within} of a signal"
+    if sla_type == "checkpoint":
+        listed = words_list(policy.get("checkpoints"), "and")
+        if listed:
+            unit = str(policy["target_unit"]).replace("_", " ")
+            return f"Check in by {what} at {listed} {unit} after entry"
+        every = amount(policy["target_value"], policy["target_unit"])
+        return f"Check in by {what} every {every} after entry"
     return f"{sla_type} {within}"
 
 

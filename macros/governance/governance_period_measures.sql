@@ -88,6 +88,16 @@ clock_stats as (
         {{ stats_count_if("status = 'breached'") }} as breached_clocks,
         {{ stats_count_if("status = 'open'") }} as open_clocks,
         {{ stats_count_if("status = 'cancelled'") }} as cancelled_clocks,
+        -- The same counts over the clocks whose visit met its entry criteria, so the review can
+        -- leave broken entries out of attainment and breach rate (docs/metrics.md).
+        {{ stats_count_if('not entry_criteria_met') }} as clocks_with_broken_entry,
+        {{ stats_count_if('entry_criteria_met') }} as clocks_entry_ok,
+        {{ stats_count_if("entry_criteria_met and status = 'met'") }} as met_clocks_entry_ok,
+        {{ stats_count_if("entry_criteria_met and status = 'breached'") }}
+            as breached_clocks_entry_ok,
+        {{ stats_count_if("entry_criteria_met and status = 'open'") }} as open_clocks_entry_ok,
+        {{ stats_count_if("entry_criteria_met and status = 'cancelled'") }}
+            as cancelled_clocks_entry_ok,
         {{ stats_percentile(
             "case when is_resolved then elapsed_in_unit end", 0.5
         ) }} as median_elapsed,
@@ -147,6 +157,13 @@ measured as (
             'clock_stats.met_clocks', 'clock_stats.met_clocks + clock_stats.breached_clocks'
         ) }} as attainment,
         {{ stats_ratio('clock_stats.breached_clocks', 'clock_stats.clocks') }} as breach_rate,
+        {{ stats_ratio(
+            'clock_stats.met_clocks_entry_ok',
+            'clock_stats.met_clocks_entry_ok + clock_stats.breached_clocks_entry_ok'
+        ) }} as attainment_entry_ok,
+        {{ stats_ratio(
+            'clock_stats.breached_clocks_entry_ok', 'clock_stats.clocks_entry_ok'
+        ) }} as breach_rate_entry_ok,
         coalesce(visit_stats.clocked_visits, 0) as clocked_visits,
         coalesce(visit_stats.immature_visits, 0) as immature_visits,
         coalesce(visit_stats.conversion_base_visits, 0) as conversion_base_visits,
@@ -217,7 +234,16 @@ governance_periods as (
             as median_days_to_progress_change,
         measured.p75_days_to_progress - previous_period.p75_days_to_progress
             as p75_days_to_progress_change,
-        measured.recycle_rate - previous_period.recycle_rate as recycle_rate_change
+        measured.recycle_rate - previous_period.recycle_rate as recycle_rate_change,
+        -- Appended after the existing columns (readers and contracts keep their order).
+        measured.clocks_with_broken_entry,
+        measured.clocks_entry_ok,
+        measured.met_clocks_entry_ok,
+        measured.breached_clocks_entry_ok,
+        measured.open_clocks_entry_ok,
+        measured.cancelled_clocks_entry_ok,
+        measured.attainment_entry_ok,
+        measured.breach_rate_entry_ok
 
     from measured
     left join measured as previous_period

@@ -34,6 +34,59 @@ stages as (
 
 ),
 
+-- checkpoints entries as the engine reads them (spaces removed, int_sla_policy_versions).
+checkpoint_lists as (
+
+    select
+        policy_id,
+        effective_from,
+        target_unit,
+        nullif(replace(checkpoints, ' ', ''), '') as checkpoints
+
+    from policies
+
+),
+
+checkpoint_entries as (
+
+    {{ list_entries(
+        'checkpoint_lists', 'checkpoints', ['policy_id', 'effective_from', 'target_unit']
+    ) }}
+
+),
+
+checkpoint_entry_values as (
+
+    -- A number is digits with at most one inner decimal point; only those are cast.
+    select
+        *,
+        case
+            when entry_text is not null
+                and translate(entry_text, '0123456789', '') in ('', '.')
+                and entry_text not like '.%'
+                and entry_text not like '%.'
+                then cast(entry_text as {{ stats_double() }})
+        end as offset_value
+
+    from checkpoint_entries
+
+),
+
+checkpoint_entry_checks as (
+
+    select
+        *,
+        lag(offset_value) over (
+            partition by policy_id, effective_from order by entry_number
+        ) as previous_offset_value,
+        lag(entry_text) over (
+            partition by policy_id, effective_from order by entry_number
+        ) as previous_entry_text
+
+    from checkpoint_entry_values
+
+),
+
 versions_in_order as (
 
     select
@@ -56,7 +109,7 @@ problems as (
     from policies
     where coalesce(sla_type, '') not in (
             'first_touch', 'stage_exit', 'activity', 'attempts', 'follow_up',
-            'stall', 'handoff', 'before_term', 'signal_response'
+            'stall', 'handoff', 'before_term', 'signal_response', 'checkpoint'
         )
 
     union all
@@ -123,6 +176,53 @@ problems as (
         'handoff needs owner_role' as problem
     from policies
     where sla_type = 'handoff' and coalesce(owner_role, '') = ''
+
+    union all
+    select
+        policy_id,
+        'checkpoints is only for checkpoint policies' as problem
+    from policies
+    where coalesce(sla_type, '') != 'checkpoint'
+        and nullif(replace(checkpoints, ' ', ''), '') is not null
+
+    union all
+    select
+        policy_id,
+        'checkpoints lists more than {{ var("checkpoint_max_listed") }} offsets'
+        || ' (var checkpoint_max_listed)' as problem
+    from checkpoint_lists
+    where {{ dbt.length('checkpoints') }} - {{ dbt.length("replace(checkpoints, '|', '')") }} + 1
+        > {{ var('checkpoint_max_listed') }}
+
+    union all
+    select
+        policy_id,
+        'checkpoints entry ' || cast(entry_number as {{ dbt.type_string() }})
+        || ' is not a number: ' || coalesce(entry_text, '(empty)') as problem
+    from checkpoint_entry_values
+    where offset_value is null
+
+    union all
+    select
+        policy_id,
+        'checkpoints must be > 0' as problem
+    from checkpoint_entry_values
+    where offset_value <= 0
+
+    union all
+    select
+        policy_id,
+        'checkpoints must be strictly ascending: ' || entry_text
+        || ' after ' || previous_entry_text as problem
+    from checkpoint_entry_checks
+    where offset_value <= previous_offset_value
+
+    union all
+    select
+        policy_id,
+        'business_days checkpoints must be whole numbers' as problem
+    from checkpoint_entry_values
+    where target_unit = 'business_days' and offset_value != floor(offset_value)
 
     union all
     select

@@ -110,6 +110,8 @@ final as (
         visit_outcomes.is_converted_to_next,
         coalesce(visit_outcomes.is_progressed, false) as is_progressed,
         coalesce(visit_outcomes.is_recycled, false) as is_recycled,
+        -- The review can leave clocks of broken entries out of attainment (docs/metrics.md).
+        with_business_days.entry_criteria_met,
         cast(
             {{ dbt.date_trunc('month', 'with_business_days.started_at') }} as date
         ) as started_month_date,

@@ -50,7 +50,8 @@ final as (
         and {{ wildcard_matches('policies.segment', 'journeys.segment') }}
         and {{ wildcard_matches('policies.intent_level', 'journeys.intent_level') }}
     where policies.sla_type in (
-            'first_touch', 'stage_exit', 'activity', 'attempts', 'handoff', 'follow_up', 'stall'
+            'first_touch', 'stage_exit', 'activity', 'attempts', 'handoff', 'follow_up', 'stall',
+            'checkpoint'
         )
 
 )

@@ -1,6 +1,7 @@
 -- depends_on: {{ ref('int_calendar_open_intervals') }}
--- Size: 8 refs on purpose — the status rules of every clock type, the stall clocks, the
--- attempt counts and the elapsed business time meet here once, so each rule stays in one place.
+-- Size: 9 refs on purpose — the status rules of every clock type, the stall clocks, the
+-- attempt counts, the elapsed business time and the visit's entry criteria meet here once, so
+-- each rule stays in one place.
 -- One row per clock instance with its status as of as_of (docs/sla_semantics.md, "Clocks").
 -- Published as fct_sla_clocks; the governance building blocks read it here.
 with
@@ -48,6 +49,12 @@ as_of as (
 
 ),
 
+visit_entry_criteria as (
+
+    select * from {{ ref('int_stage_visit_entry_criteria') }}
+
+),
+
 clocks_with_deadlines as (
 
     select
@@ -74,6 +81,8 @@ stops_resolved as (
             when sla_type in ('first_touch', 'activity', 'handoff')
                 and exit_kind = 'closed' and has_exit_before_stop then exited_at
             when sla_type = 'attempts' and has_exit_before_stop then exited_at
+            -- checkpoint: any exit before a stop ends the clock (its stops are inside the visit).
+            when sla_type = 'checkpoint' and has_exit_before_stop then exited_at
             else stop_condition_at
         end as stopped_at
 
@@ -96,6 +105,12 @@ statuses as (
             when stops_resolved.sla_type = 'attempts' and stops_resolved.has_exit_before_stop
                 and stops_resolved.exit_kind = 'closed'
                 then 'breached'
+            when stops_resolved.sla_type = 'checkpoint' and stops_resolved.has_exit_before_stop
+                then
+                    case
+                        when stops_resolved.exited_at <= stops_resolved.due_at then 'cancelled'
+                        else 'breached'
+                    end
             when stops_resolved.stopped_at is not null
                 then
                     case
@@ -240,6 +255,11 @@ final as (
         ) / 60.0 as elapsed_business_minutes,
         attempt_counts.attempts,
         attempt_counts.channels,
+        -- checkpoint clocks carry their checkpoint's number as trigger_id.
+        case
+            when with_open_seconds_at_end.sla_type = 'checkpoint'
+                then cast(with_open_seconds_at_end.trigger_id as integer)
+        end as checkpoint_number,
         coalesce(
             with_open_seconds_at_end.status = 'open'
             and with_open_seconds_at_end.as_of >= with_open_seconds_at_end.warning_at,
@@ -250,11 +270,16 @@ final as (
         with_open_seconds_at_end.warning_at,
         with_open_seconds_at_end.stopped_at,
         with_open_seconds_at_end.breached_at,
-        with_open_seconds_at_end.as_of
+        with_open_seconds_at_end.as_of,
+        -- The clock's visit (the one it is placed on, every clock type) met its stage's entry
+        -- criteria; a visit without active criteria, or a clock without a visit, counts as met.
+        coalesce(visit_entry_criteria.is_entry_criteria_met, true) as entry_criteria_met
 
     from with_open_seconds_at_end
     left join attempt_counts
         on with_open_seconds_at_end.clock_id = attempt_counts.clock_id
+    left join visit_entry_criteria
+        on with_open_seconds_at_end.stage_visit_id = visit_entry_criteria.stage_visit_id
 
 )
 

@@ -1,6 +1,7 @@
 -- Every clock instance except stalls (int_stall_clocks_resolved), one family model each,
 -- with its stable clock_id and the target of the policy version in force at its start
--- (policy_version_at; a start in no version's range makes no clock): the input of
+-- (policy_version_at; a start in no version's range makes no clock; checkpoint clocks: at
+-- their visit's entry): the input of
 -- int_deadline_requests and int_clocks_resolved. The rules of each sla_type live in its
 -- family model.
 with
@@ -29,6 +30,12 @@ instant_clocks as (
 
 ),
 
+checkpoint_clocks as (
+
+    select * from {{ ref('int_checkpoint_clocks_started') }}
+
+),
+
 versions as (
 
     select * from {{ ref('int_sla_policy_versions') }}
@@ -44,6 +51,22 @@ all_clocks as (
     select * from follow_up_clocks
     union all
     select * from instant_clocks
+
+),
+
+clocks_to_version as (
+
+    -- Every family but checkpoint uses the version in force at started_at. A checkpoint's
+    -- start is computed from its version's offsets, so its family chose the version at the
+    -- visit's entry (version_chosen_at) and fixed its due (D of the offset) itself.
+    select
+        all_clocks.*,
+        all_clocks.started_at as version_chosen_at,
+        cast(null as {{ dbt.type_timestamp() }}) as due_at_override
+
+    from all_clocks
+    union all
+    select * from checkpoint_clocks
 
 ),
 
@@ -72,16 +95,21 @@ final as (
         all_clocks.started_at,
         all_clocks.exited_at,
         all_clocks.stop_condition_at,
-        -- before_term is due the version's target before the term ends.
-        {{ dbt.dateadd(
-            'second',
-            '-1 * cast(versions.target_seconds as bigint)',
-            'all_clocks.term_ends_at'
-        ) }} as due_at_override
+        -- before_term is due the version's target before the term ends; checkpoint at D(offset).
+        coalesce(
+            all_clocks.due_at_override,
+            {{ dbt.dateadd(
+                'second',
+                '-1 * cast(versions.target_seconds as bigint)',
+                'all_clocks.term_ends_at'
+            ) }}
+        ) as due_at_override
 
-    from all_clocks
+    from clocks_to_version as all_clocks
     inner join versions
-        on {{ policy_version_at('versions', 'all_clocks.policy_id', 'all_clocks.started_at') }}
+        on {{ policy_version_at(
+            'versions', 'all_clocks.policy_id', 'all_clocks.version_chosen_at'
+        ) }}
 
 )
 

@@ -61,6 +61,7 @@ final as (
         min_channels,
         attainment_goal,
         is_active,
+        checkpoints,
         target_seconds,
         is_business_time,
         policy_version as current_policy_version,

@@ -36,7 +36,9 @@ normalized as (
         cast(min_attempts as integer) as min_attempts,
         cast(coalesce(min_channels, 1) as integer) as min_channels,
         cast(attainment_goal_pct as {{ stats_double() }}) / 100 as attainment_goal,
-        is_active
+        is_active,
+        -- checkpoint offsets as typed, without spaces ("7 | 30" = "7|30"); null = a cadence.
+        nullif(replace(checkpoints, ' ', ''), '') as checkpoints
 
     from policies
 
@@ -81,6 +83,7 @@ final as (
         min_channels,
         attainment_goal,
         is_active,
+        checkpoints,
         -- The budget in seconds for units measured in seconds of (open or calendar) time;
         -- business_days budgets are day counts resolved against the calendar instead.
         case target_unit

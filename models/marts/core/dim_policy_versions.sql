@@ -24,6 +24,7 @@ final as (
         target_seconds,
         warning_pct,
         failure_action,
+        checkpoints,
         attainment_goal,
         is_business_time
 

@@ -77,8 +77,9 @@ buckets as (
 tunable_clocks as (
 
     -- Types whose status is "stopped by the due time": a stall clock measures gaps between
-    -- movements and a before_term clock counts back from the term's end, so elapsed time
-    -- against a candidate target says nothing about them.
+    -- movements, a before_term clock counts back from the term's end and a checkpoint clock's
+    -- window is set by its offsets (target_value is only nominal with a list), so elapsed
+    -- time against a candidate target says nothing about them.
     select
         clocks.*,
         clocks.started_month_date as month_start_date,
@@ -105,7 +106,7 @@ tunable_clocks as (
 
     from clocks
     where clocks.is_resolved
-        and clocks.sla_type not in ('stall', 'before_term')
+        and clocks.sla_type not in ('stall', 'before_term', 'checkpoint')
 
 ),
 
