@@ -445,6 +445,161 @@ def test_closed_won_journeys_have_one_contract(con):
     assert churned == 0
 
 
+def test_most_sqls_enter_with_a_discovery_meeting_booked(con):
+    """Entry criterion sql_discovery_booked (a meeting scheduled or held in the 30 days up to
+    the SQL entry): most SDRs book it before the handover, a minority do not; the meeting
+    itself is held after the entry (clock sql_discovery_held)."""
+    booked, held_after = con.execute(
+        """
+        with sqls as (
+            select journey_id, occurred_at::timestamp as sql_at
+            from stage_events where stage = 'sql'
+        ),
+        meetings as (
+            select journey_id, outcome, occurred_at::timestamp as at
+            from activities
+            where activity_type = 'meeting' and direction = 'outbound'
+                and is_automated = 'false'
+        )
+        select
+            avg((exists (
+                select 1 from meetings
+                where meetings.journey_id = sqls.journey_id
+                    and meetings.outcome in ('scheduled', 'held')
+                    and meetings.at between sqls.sql_at - interval 30 day and sqls.sql_at
+            ))::int),
+            avg((exists (
+                select 1 from meetings
+                where meetings.journey_id = sqls.journey_id and meetings.outcome = 'held'
+                    and meetings.at > sqls.sql_at
+                    and meetings.at <= sqls.sql_at + interval 30 day
+            ))::int)
+        from sqls
+        where sql_at < timestamp '2026-11-01'
+        """
+    ).fetchone()
+    assert 0.70 < booked < 0.95
+    assert held_after > 0.8
+
+
+def test_entry_criteria_fail_now_and_then(con):
+    """A few SQLs without a recorded sal before them, opportunities without an sql, and
+    accounts without an industry: the prior_stage and field_present criteria see failures."""
+    sql_without_sal, opportunity_without_sql, no_industry = con.execute(
+        """
+        with firsts as (
+            select journey_id, stage, min(occurred_at::timestamp) as at
+            from stage_events group by all
+        ),
+        entries as (
+            select later.stage, (
+                select count(*) from firsts as earlier
+                where earlier.journey_id = later.journey_id and earlier.at < later.at
+                    and earlier.stage = case later.stage when 'sql' then 'sal' else 'sql' end
+            ) = 0 as is_missing
+            from firsts as later
+            where later.stage in ('sql', 'opportunity')
+        )
+        select
+            avg(is_missing::int) filter (where stage = 'sql'),
+            avg(is_missing::int) filter (where stage = 'opportunity'),
+            (select avg((industry is null)::int) from accounts)
+        from entries
+        """
+    ).fetchone()
+    assert 0.003 < sql_without_sal < 0.08
+    assert 0.005 < opportunity_without_sql < 0.08
+    assert 0.02 < no_industry < 0.07
+
+
+def test_aes_book_next_steps_some_more_reliably_than_others(con):
+    """After a held opportunity meeting the AE usually books the next meeting at once (a
+    `scheduled` meeting with its time ahead, logged within a day); disciplined AEs nearly
+    always, about a third of them only now and then."""
+    per_ae = [
+        share
+        for (share,) in con.execute(
+            """
+            with opportunities as (
+                select journey_id, min(occurred_at::timestamp) as opportunity_at
+                from stage_events where stage = 'opportunity' group by journey_id
+            ),
+            held as (
+                select meetings.journey_id, meetings.owner_id,
+                    meetings.occurred_at::timestamp as held_at
+                from activities as meetings
+                inner join opportunities using (journey_id)
+                inner join users on meetings.owner_id = users.user_id and users.role = 'ae'
+                where meetings.activity_type = 'meeting' and meetings.outcome = 'held'
+                    and meetings.occurred_at::timestamp > opportunities.opportunity_at
+            )
+            select avg((exists (
+                select 1 from activities as booking
+                where booking.journey_id = held.journey_id
+                    and booking.activity_type = 'meeting' and booking.outcome = 'scheduled'
+                    and booking.occurred_at::timestamp
+                        between held.held_at and held.held_at + interval 1 day
+                    and booking.scheduled_for::timestamp > booking.occurred_at::timestamp
+            ))::int)
+            from held
+            group by owner_id
+            having count(*) >= 15
+            """
+        ).fetchall()
+    ]
+    assert len(per_ae) >= 5
+    overall = sum(per_ae) / len(per_ae)
+    assert 0.55 < overall < 0.95
+    assert max(per_ae) > 0.85 and min(per_ae) < 0.65
+
+
+def test_csms_check_in_around_the_adoption_checkpoints(con):
+    """A qualifying touch (call, e-mail or meeting; human, outbound) in each window between
+    day 0, 7, 30, 60 and 90 of adoption: most windows have one, some only after the window
+    (late) or never; adoption lasts well past day 90 (it ends when the renewal starts)."""
+    in_time, late, long_enough = con.execute(
+        """
+        with adoptions as (
+            select journey_id, min(occurred_at::timestamp) as adoption_at
+            from stage_events where stage = 'adoption' group by journey_id
+        ),
+        windows as (
+            select adoptions.*, adoption_at + to_days(opens) as opens_at,
+                adoption_at + to_days(due) as due_at
+            from adoptions
+            cross join (values (0, 7), (7, 30), (30, 60), (60, 90)) as checkpoints(opens, due)
+            where adoption_at < timestamp '2026-09-01'
+        ),
+        touches as (
+            select journey_id, occurred_at::timestamp as at from activities
+            where activity_type in ('call', 'email', 'meeting') and direction = 'outbound'
+                and is_automated = 'false'
+        ),
+        checked as (
+            select windows.*,
+                exists (select 1 from touches where touches.journey_id = windows.journey_id
+                    and touches.at between opens_at and due_at) as is_in_time,
+                exists (select 1 from touches where touches.journey_id = windows.journey_id
+                    and touches.at between due_at and due_at + interval 14 day) as is_after
+            from windows
+        ),
+        renewals as (
+            select journey_id, min(occurred_at::timestamp) as renewal_at
+            from stage_events where stage = 'renewal' group by journey_id
+        )
+        select
+            avg(is_in_time::int),
+            avg((not is_in_time and is_after)::int),
+            (select avg((renewal_at >= adoption_at + interval 90 day)::int)
+             from adoptions inner join renewals using (journey_id))
+        from checked
+        """
+    ).fetchone()
+    assert 0.65 < in_time < 0.95
+    assert late > 0.02
+    assert long_enough > 0.95
+
+
 # ----------------------------------------------------------------------------- dirty rows
 
 

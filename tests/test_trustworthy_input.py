@@ -115,8 +115,9 @@ def test_generated_extract_with_a_stray_quote_loses_one_row(generated_300, tmp_p
     for path in generated_300.glob("*.csv"):
         (folder / path.name).write_bytes(path.read_bytes())
     lines = (folder / "activities.csv").read_text().splitlines(keepends=True)
-    assert ",email," in lines[10]
-    lines[10] = lines[10].replace(",email,", ',"email,', 1)
+    # An e-mail row past the first few (which one depends on the generator's draws).
+    row = next(i for i, line in enumerate(lines) if i >= 10 and ",email," in line)
+    lines[row] = lines[row].replace(",email,", ',"email,', 1)
     (folder / "activities.csv").write_text("".join(lines))
 
     result = cli("load", str(folder), "--db", str(tmp_path / "w.duckdb"), "--json")

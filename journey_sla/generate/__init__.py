@@ -14,6 +14,12 @@ Behaviour the analytics rely on (see ``generate`` for the knobs):
 - SDRs who give up after few attempts or use one channel convert fewer SALs;
 - slow AE handoffs, late follow-ups and opportunity stalls lower win rates;
 - about a quarter of recycled journeys re-enter at mql or sal weeks later;
+- most SDRs book the discovery meeting before handing an SQL over, some hand over without
+  one; now and then a sal or sql goes unrecorded, and a few accounts lack an industry
+  (the stage entry criteria then fail);
+- AEs book the next meeting at opportunity entry and after each held meeting, right away
+  or (sloppier AEs, and always before a stall) days later; late bookings lower win rates;
+- CSMs check in on adoption around days 7, 30, 60 and 90, most in time, some late or not;
 - ``dirty > 0`` appends rows the loader must reject, counted in ``manifest.json``.
 """
 

@@ -60,6 +60,9 @@ class Actions:
             }
         )
         self.signals = Rows({"j": np.int64, "t": np.int64, "type": np.int8, "severity": np.int8})
+        # The discovery meeting the SDR booked before handing the journey over as an SQL
+        # (-1: none), written by the sal stage and read by the sql stage of the same pass.
+        self.discovery_at = np.full(len(jr["created"]), -1, dtype=np.int64)
 
     # -- small building blocks
 
@@ -142,7 +145,9 @@ class Actions:
             outcome=-1,
         )
 
-    def meeting(self, j, owner, t_booked, t_meeting, held_outcome):
+    def book_meeting(self, j, owner, t_booked, t_meeting):
+        """A meeting booked at ``t_booked`` for ``t_meeting``: the row that books a next step
+        (a Salesforce Event with its StartDateTime, a HubSpot meeting with its start time)."""
         self.activities.add(
             j=j,
             owner=owner,
@@ -153,6 +158,8 @@ class Actions:
             outcome=OUTCOME["scheduled"],
             scheduled=t_meeting,
         )
+
+    def meeting_outcome(self, j, owner, t_meeting, outcome):
         self.activities.add(
             j=j,
             owner=owner,
@@ -160,8 +167,12 @@ class Actions:
             direction=DIR["outbound"],
             auto=False,
             t=t_meeting,
-            outcome=held_outcome,
+            outcome=outcome,
         )
+
+    def meeting(self, j, owner, t_booked, t_meeting, held_outcome):
+        self.book_meeting(j, owner, t_booked, t_meeting)
+        self.meeting_outcome(j, owner, t_meeting, held_outcome)
 
     def exits(self, c: Cohort, t_exit, probs, kinds) -> Cohort:
         """Close non-progressing journeys; returns the recycled ones (for re-entry)."""

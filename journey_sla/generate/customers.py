@@ -22,6 +22,10 @@ from journey_sla.generate.constants import (
 )
 from journey_sla.generate.draws import choice, choice_rows, group_cumsum, group_positions, lognormal
 
+# Adoption check-ins: the checkpoints of the shipped policy adoption_check_ins (7|30|60|90
+# days after adoption entry), with the entry as the first window's start.
+CHECK_IN_DAYS = (0, 7, 30, 60, 90)
+
 
 class CustomerStages(Actions):
     """Everything that happens to a closed-won journey. The steps run in a fixed order
@@ -129,7 +133,8 @@ class CustomerStages(Actions):
         )
 
     def _adoption(self, j, cs, t_onb) -> None:
-        """Adoption starts weeks later; first value follows within a month, or later."""
+        """Adoption starts weeks later; first value follows within a month, or later; the
+        CSM checks in around the playbook's checkpoints (``_check_ins``)."""
         rng, cal, n = self.rng, self.cal, len(j)
         cs_cal = self.ucal(cs)
         t_adopt = cal.add(t_onb, rng.uniform(15, 40, n) * BD, cs_cal)
@@ -146,13 +151,34 @@ class CustomerStages(Actions):
             t=t_value,
             outcome=OUTCOME["first_value"],
         )
-        self.outbound(
-            j,
-            cs,
-            cal.add(t_adopt, rng.uniform(10, 40, n) * BD, cs_cal),
-            np.full(n, AT["call"]),
-            np.full(n, OUTCOME["connected"]),
-        )
+        self._check_ins(j, cs, t_adopt)
+
+    def _check_ins(self, j, cs, t_adopt) -> None:
+        """One check-in per window between the adoption_check_ins checkpoints (day 0, 7, 30,
+        60, 90 of adoption): in the window for most; after its end (late: it also counts for
+        the next window) or not at all for a CSM's ``late_check_in`` share, four late ones
+        in ten missed. A call, an e-mail or a held meeting."""
+        rng, cal = self.rng, self.cal
+        bounds = np.array(CHECK_IN_DAYS) * DAY
+        windows = len(bounds) - 1
+        group, pos = group_positions(np.full(len(j), windows))
+        k = len(group)
+        owner = cs[group]
+        owner_cal = self.ucal(owner)
+        opens_at = t_adopt[group] + bounds[pos]
+        due_at = t_adopt[group] + bounds[pos + 1]
+        u = rng.random(k)
+        off = self.users.late_check_in[owner]
+        missed, late = u < 0.4 * off, u < off
+        in_time = opens_at + ((due_at - opens_at) * rng.uniform(0.1, 0.85, k)).astype(np.int64)
+        after = due_at + (rng.uniform(0.5, 12, k) * DAY).astype(np.int64)
+        t_check = cal.add(np.where(late, after, in_time), 0, owner_cal)
+        kinds, outcome = self.touch_types(k, (0.5, 0.35, 0.0))
+        meeting = rng.random(k) < 0.15
+        kinds = np.where(meeting, AT["meeting"], kinds)
+        outcome = np.where(meeting, OUTCOME["held"], outcome)
+        done = ~missed
+        self.outbound(j[group][done], owner[done], t_check[done], kinds[done], outcome[done])
 
     def _renewal(self, j, territory, end_ts, status):
         """An AM takes over and the renewal stage starts 60-120 days before the term ends

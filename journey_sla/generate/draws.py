@@ -31,6 +31,8 @@ def group_positions(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Running sum of ``values`` restarting at each group of ``counts`` rows."""
+    if len(values) == 0:  # every group empty (tiny runs): nothing to index below
+        return np.cumsum(values)
     cs = np.cumsum(values)
     starts = np.cumsum(counts) - counts
     before = np.where(starts > 0, cs[np.maximum(starts - 1, 0)], 0)

@@ -41,6 +41,9 @@ class Users:
     lazy: np.ndarray  # SDR gives up early / uses one channel
     late_followup: np.ndarray  # AE: P(follow-up after a meeting comes late)
     late_kickoff: np.ndarray  # CS: P(kickoff is scheduled late)
+    skips_discovery: np.ndarray  # SDR: P(an SQL is handed over with no discovery meeting booked)
+    books_next_step: np.ndarray  # AE: P(the next step is booked right after a meeting)
+    late_check_in: np.ndarray  # CS: P(an adoption check-in comes late or not at all)
     full_name: np.ndarray
     email: np.ndarray
     pool_members: np.ndarray
@@ -229,6 +232,14 @@ def make_users(rng: np.random.Generator, journeys: int) -> Users:
     lazy = is_sdr & (rng.random(n) < 0.25)
     late_followup = rng.uniform(0.05, 0.35, n)
     late_kickoff = rng.uniform(0.03, 0.30, n)
+    # Discipline knobs of issue 8's rules (stage entry criteria, next steps, check-ins): most
+    # people follow the playbook most of the time; lazy SDRs skip the discovery booking more
+    # often, and about a third of the AEs book next steps only now and then.
+    skips_discovery = rng.uniform(0.04, 0.18, n) + np.where(lazy, 0.15, 0.0)
+    books_next_step = np.where(
+        rng.random(n) < 0.3, rng.uniform(0.30, 0.65, n), rng.uniform(0.80, 0.98, n)
+    )
+    late_check_in = rng.uniform(0.05, 0.35, n)
 
     first = np.array(FIRST_NAMES)[rng.integers(0, len(FIRST_NAMES), n)]
     last = np.array(LAST_NAMES)[rng.integers(0, len(LAST_NAMES), n)]
@@ -265,6 +276,9 @@ def make_users(rng: np.random.Generator, journeys: int) -> Users:
         lazy=lazy,
         late_followup=late_followup,
         late_kickoff=late_kickoff,
+        skips_discovery=skips_discovery,
+        books_next_step=books_next_step,
+        late_check_in=late_check_in,
         full_name=full_name,
         email=email,
         pool_members=np.concatenate(members).astype(np.int64),
@@ -278,6 +292,8 @@ def make_accounts_and_journeys(rng, cal: Calendars, n_journeys: int, t0: int, t1
     acc_segment = choice(rng, n_acc, SEGMENT_SHARE)
     acc_territory = choice(rng, n_acc, TERRITORY_SHARE)
     acc_industry = choice(rng, n_acc, (0.22, 0.14, 0.11, 0.12, 0.1, 0.08, 0.07, 0.09, 0.07))
+    # ~4% of accounts have no industry filled in (entry criterion renewal_account_industry_set).
+    acc_industry = np.where(rng.random(n_acc) < 0.04, -1, acc_industry)
     weight = np.array([1.0, 1.4, 2.0])[acc_segment]
     account = np.searchsorted(np.cumsum(weight / weight.sum()), rng.random(n_journeys), "right")
     account = np.minimum(account, n_acc - 1)

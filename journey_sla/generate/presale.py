@@ -24,6 +24,8 @@ from journey_sla.generate.constants import (
 )
 from journey_sla.generate.draws import choice, group_cumsum, group_positions, lognormal
 
+STAGE_SKIP_SHARE = 0.03  # sal -> sql or sql -> opportunity with the middle stage unrecorded
+
 
 class PreSaleStages(Actions):
     """Inquiry to opportunity: each stage takes the cohort entering it and returns the
@@ -172,7 +174,6 @@ class PreSaleStages(Actions):
             return Cohort.empty(), Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, owner = c.j, c.t, c.owner
-        self.events.add(j=j, stage=ST["sal"], t=t, owner=owner)
         lazy = users.lazy[owner]
         attempts = np.where(lazy, rng.integers(1, 6, n), 3 + rng.binomial(7, 0.55, n))
         one_channel = lazy & (rng.random(n) < 0.55)
@@ -221,6 +222,22 @@ class PreSaleStages(Actions):
             (0.8, 0.2),
             ("recycled", None),
         )
+
+        # The SDR books the discovery meeting after the connecting attempt and before the
+        # handover (entry criterion sql_discovery_booked), for a time 0.5-6 business days
+        # after the SQL; the SDR's discipline decides how many SQLs go over without one.
+        booked = progress & (rng.random(n) >= users.skips_discovery[owner])
+        from_last = cal.open_before(t_last, owner_cal)
+        to_sql = cal.open_before(t_sql, owner_cal) - from_last
+        t_book = cal.at(from_last + rng.uniform(0.1, 0.9, n) * to_sql, owner_cal)
+        t_discovery = cal.add(t_sql, rng.uniform(0.5, 6, n) * BD, owner_cal)
+        self.book_meeting(j[booked], owner[booked], t_book[booked], t_discovery[booked])
+        self.discovery_at[j[progress]] = np.where(booked, t_discovery, -1)[progress]
+        # Now and then a rep moves a lead on to sql without recording the sal (entry criterion
+        # sql_after_sal fails); never for a journey that starts at sal (nothing before it).
+        skipped = progress & (t != self.jr["created"][j]) & (rng.random(n) < STAGE_SKIP_SHARE)
+        kept = ~skipped
+        self.events.add(j=j[kept], stage=ST["sal"], t=t[kept], owner=owner[kept])
         return Cohort(j[progress], t_sql[progress], owner[progress]), recycled
 
     def sql(self, c: Cohort) -> tuple[Cohort, Cohort]:
@@ -228,21 +245,27 @@ class PreSaleStages(Actions):
             return Cohort.empty(), Cohort.empty()
         rng, cal, users, n = self.rng, self.cal, self.users, len(c)
         j, t, sdr = c.j, c.t, c.owner
-        self.events.add(j=j, stage=ST["sql"], t=t, owner=sdr)
         # Handoff to an AE of the segment's team: usually hours, sometimes days.
         team = AE_TEAM_BY_SEGMENT[self.jr["segment_eff"][j]]
         ae = users.pick(team, self.jr["territory_eff"][j], self.later(t), rng.random(n))
         slow = rng.random(n) < 0.12
         handoff = np.where(slow, rng.uniform(2, 6, n) * BD, lognormal(rng, 1.5 * BH, 0.9, n))
         t_ae = cal.add(t, handoff, self.ucal(sdr))
-        self.assignments.add(j=j, owner=ae, t=t_ae, method=choice(rng, n, (0.80, 0.15, 0.05)))
+        method = choice(rng, n, (0.80, 0.15, 0.05))
 
         ae_cal = self.ucal(ae)
+        # The discovery meeting: the one the SDR booked, unless there was none or the AE
+        # took over too late for it (less than two hours before); then the AE books one.
+        t_discovery = self.discovery_at[j]
+        ae_books = (t_discovery < 0) | (t_ae > t_discovery - 2 * HOUR)
         t_booked = cal.add(t_ae, lognormal(rng, 4 * BH, 0.8, n), ae_cal)
-        t_meeting = cal.add(t_booked, rng.uniform(1, 5, n) * BD, ae_cal)
+        t_meeting = np.where(
+            ae_books, cal.add(t_booked, rng.uniform(1, 5, n) * BD, ae_cal), t_discovery
+        )
         no_show = rng.random(n) < 0.15
-        self.meeting(
-            j, ae, t_booked, t_meeting, np.where(no_show, OUTCOME["no_show"], OUTCOME["held"])
+        self.book_meeting(j[ae_books], ae[ae_books], t_booked[ae_books], t_meeting[ae_books])
+        self.meeting_outcome(
+            j, ae, t_meeting, np.where(no_show, OUTCOME["no_show"], OUTCOME["held"])
         )
         t_rebooked = cal.add(
             t_meeting[no_show], rng.uniform(0.2, 4, no_show.sum()) * BH, ae_cal[no_show]
@@ -252,9 +275,16 @@ class PreSaleStages(Actions):
             t_rebooked, rng.uniform(1, 5, no_show.sum()) * BD, ae_cal[no_show]
         )
         self.meeting(j[no_show], ae[no_show], t_rebooked, t_held[no_show], OUTCOME["held"])
-        t_follow = self.follow_up(j, ae, t_held)
+        t_follow, _ = self.follow_up(j, ae, t_held)
 
         progress = rng.random(n) < np.where(slow, 0.55, 0.72)
+        # Likewise an AE now and then opens the opportunity with no sql recorded
+        # (opportunity_after_discovery fails); only for journeys that become opportunities.
+        kept = ~(progress & (rng.random(n) < STAGE_SKIP_SHARE))
+        self.events.add(j=j[kept], stage=ST["sql"], t=t[kept], owner=sdr[kept])
+        # ... and takes it over by hand: no routing rule hands an AE a journey at sal.
+        method = np.where(kept, method, METHOD["manual"])
+        self.assignments.add(j=j, owner=ae, t=t_ae, method=method)
         t_opp = cal.add(t_follow, rng.uniform(0.5, 4, n) * BD, ae_cal)
         t_exit = cal.add(t_follow, rng.uniform(2, 15, n) * BD, ae_cal)
         recycled = self.exits(
@@ -265,8 +295,9 @@ class PreSaleStages(Actions):
         )
         return Cohort(j[progress], t_opp[progress], ae[progress]), recycled
 
-    def follow_up(self, j, ae, t_held) -> np.ndarray:
-        """Follow-up after a held meeting: within hours, or late for sloppy AEs."""
+    def follow_up(self, j, ae, t_held) -> tuple[np.ndarray, np.ndarray]:
+        """Follow-up after a held meeting: within hours, or late for sloppy AEs; returns
+        (follow-up time, is late)."""
         rng, cal, n = self.rng, self.cal, len(j)
         late = rng.random(n) < self.users.late_followup[ae]
         delay = np.where(late, rng.uniform(1.5, 6, n) * BD, rng.uniform(0.25, 4, n) * BH)
@@ -274,7 +305,7 @@ class PreSaleStages(Actions):
         kinds = np.where(rng.random(n) < 0.8, AT["email"], AT["call"])
         outcome = np.where(kinds == AT["email"], OUTCOME["sent"], OUTCOME["connected"])
         self.outbound(j, ae, t_follow, kinds, outcome)
-        return t_follow
+        return t_follow, late
 
     def opportunity(self, c: Cohort) -> tuple[Cohort, Cohort]:
         if len(c) == 0:
@@ -293,17 +324,15 @@ class PreSaleStages(Actions):
         ae_cal = self.ucal(ae)
         start = cal.open_before(t, ae_cal)
         t_step = cal.at(start[group] + group_cumsum(gap, steps), ae_cal[group])
+        last = np.cumsum(steps) - 1
+        t_close = cal.add(t_step[last], rng.uniform(1, 5, n) * BD, ae_cal)
 
         kind = choice(rng, m, (0.35, 0.30, 0.35))  # meeting, call, email
         mt = kind == 0
-        t_booked = cal.add(
-            t_step[mt] - 3 * DAY, rng.uniform(0, 6, mt.sum()) * BH, ae_cal[group[mt]]
-        )
         prev = np.concatenate([[0], t_step[:-1]])
         prev = np.where(pos == 0, t[group], prev)
-        t_booked = np.clip(t_booked, prev[mt] + 1, t_step[mt])
-        self.meeting(j[group[mt]], ae[group[mt]], t_booked, t_step[mt], OUTCOME["held"])
-        self.follow_up(j[group[mt]], ae[group[mt]], t_step[mt])
+        late_booking = self._next_steps(j, ae, t, t_close, group, t_step, prev, mt, stalled)
+        _, late_follow_up = self.follow_up(j[group[mt]], ae[group[mt]], t_step[mt])
         touch = ~mt
         kinds, outcome = self.touch_types(int(touch.sum()), (0.46, 0.54, 0.0))
         outcome = np.where(
@@ -311,10 +340,64 @@ class PreSaleStages(Actions):
         )
         self.outbound(j[group[touch]], ae[group[touch]], t_step[touch], kinds, outcome)
 
-        t_last = t_step[pos == steps[group] - 1]
-        t_close = cal.add(t_last, rng.uniform(1, 5, n) * BD, ae_cal)
-        won = rng.random(n) < np.where(stall, 0.18, 0.34)
+        # Stalled deals, and deals whose next steps were booked or followed up late, are won
+        # less often: the chance falls with the share of the AE's bookings and follow-ups
+        # that came late.
+        late = np.bincount(group[mt], weights=late_follow_up, minlength=n) + late_booking[0]
+        done = np.bincount(group[mt], minlength=n) + late_booking[1]
+        won = rng.random(n) < np.where(stall, 0.20, 0.38) * (1 - 0.35 * late / done)
         self.exits(
             Cohort(j, t_close, ae).take(~won), t_close[~won], (0.85, 0.15), ("closed_lost", None)
         )
         return Cohort(j[won], t_close[won], ae[won]), Cohort.empty()
+
+    def _next_steps(
+        self, j, ae, t, t_close, group, t_step, prev, mt, stalled
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Meeting bookings through an opportunity (the next_step clock's coverage); returns
+        per journey (bookings made late, bookings).
+
+        At entry and after every held meeting (an anchor) the AE books the next meeting, or,
+        for the last anchor, the decision meeting at the close. A disciplined AE logs the
+        booking at the anchor or within two business hours (the visit stays covered);
+        otherwise, and always before a stalled step, it is logged about three days before
+        the meeting (a gap from the anchor to the booking), and a third of the bookings for
+        the close never happen. ``group``/``t_step``/``prev``/``mt``/``stalled`` describe the
+        steps (journey, time, previous step or entry, is a meeting, follows a stall)."""
+        rng, cal, n = self.rng, self.cal, len(j)
+        # The latest meeting step before each step, per journey: a running maximum over keys
+        # that put each journey above every earlier one (0 = no meeting yet: the entry).
+        span = np.int64(1) << np.int64(36)  # more seconds than the simulation spans
+        base = self.t0 - 10 * DAY
+        key = group * span + np.where(mt, t_step - base + 1, 0)
+        seen = np.maximum.accumulate(key)
+        before = np.concatenate([[-1], seen[:-1]]) - group * span
+        anchor = np.where(before > 0, before - 1 + base, t[group])
+        last = np.cumsum(np.bincount(group, minlength=n)) - 1
+        at_close = seen[last] - np.arange(n) * span
+        close_anchor = np.where(at_close > 0, at_close - 1 + base, t)
+
+        who = np.concatenate([group[mt], np.arange(n)])
+        owner = ae[who]
+        owner_cal = self.ucal(owner)
+        from_at = np.concatenate([anchor[mt], close_anchor])
+        for_at = np.concatenate([t_step[mt], t_close])
+        after = np.concatenate([prev[mt], t_step[last]])
+        is_close = np.arange(len(who)) >= mt.sum()
+        k = len(who)
+        on_time = (rng.random(k) < self.users.books_next_step[owner]) & ~np.concatenate(
+            [stalled[mt], np.zeros(n, dtype=bool)]
+        )
+        during = rng.random(k) < 0.3  # logged in the meeting itself: no gap at all
+        t_on = np.where(during, from_at, cal.add(from_at, rng.uniform(0.05, 2, k) * BH, owner_cal))
+        t_late = np.clip(
+            cal.add(for_at - 3 * DAY, rng.uniform(0, 6, k) * BH, owner_cal), after + 1, for_at
+        )
+        t_booked = np.minimum(np.where(on_time, t_on, t_late), for_at - MINUTE)
+        never = is_close & ~on_time & (rng.random(k) < 1 / 3)
+        self.book_meeting(j[who][~never], owner[~never], t_booked[~never], for_at[~never])
+        self.meeting_outcome(
+            j[who][~is_close], owner[~is_close], for_at[~is_close], OUTCOME["held"]
+        )
+        late = np.bincount(who, weights=~on_time, minlength=n)
+        return late, np.bincount(who, minlength=n)
