@@ -24,7 +24,9 @@ NOT_EXPRESSIBLE = {
     # first_event_id names the CRM row an event came from (a history row's key in HubSpot);
     # HubSpot's lead status and lifecycle stage carry no reason code.
     "fct_stage_visits": {"first_event_id", "reason_code"},
-    "fct_sla_clocks": set(),
+    # entry_criteria_met: the product line is not carried, so opportunity_product_line_set
+    # fails on HubSpot; asserted precisely in test_entry_criteria_differ_only_on_product_line.
+    "fct_sla_clocks": {"entry_criteria_met"},
     "fct_recycles": {"reason_code", "nurture_track", "reason_problem", "has_valid_reason"},
 }
 # Rows left out: HubSpot has no risk-signal object, so no signal_response clocks.
@@ -93,3 +95,32 @@ def test_hubspot_gives_the_same_rows_as_the_extract(built, table):
         if row_a[i] != row_b[i]
     ]
     assert differences[:20] == []
+
+
+def test_entry_criteria_differ_only_on_product_line(built):
+    """HubSpot carries no product line: the only entry check that differs is
+    opportunity_product_line_set, and a clock's entry_criteria_met differs only on a visit
+    where it does."""
+    checks_sql = "select stage_visit_id, criterion_id, is_passed from fct_stage_entry_checks"
+    clocks_sql = (
+        "select journey_id, policy_id, started_at, stage_visit_id, entry_criteria_met "
+        "from fct_sla_clocks where sla_type != 'signal_response'"
+    )
+    frames = {}
+    for crm, warehouse in built.items():
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            frames[crm] = (connection.sql(checks_sql).df(), connection.sql(clocks_sql).df())
+    checks = frames["extract"][0].merge(
+        frames["hubspot"][0], on=["stage_visit_id", "criterion_id"], validate="one_to_one"
+    )
+    differing = checks[checks["is_passed_x"] != checks["is_passed_y"]]
+    assert set(differing["criterion_id"]) == {"opportunity_product_line_set"}
+    clocks = frames["extract"][1].merge(
+        frames["hubspot"][1],
+        on=["journey_id", "policy_id", "started_at", "stage_visit_id"],
+        validate="one_to_one",
+    )
+    assert len(clocks) == len(frames["extract"][1])
+    flag_differs = clocks[clocks["entry_criteria_met_x"] != clocks["entry_criteria_met_y"]]
+    assert len(flag_differs) > 0
+    assert set(flag_differs["stage_visit_id"]) <= set(differing["stage_visit_id"])

@@ -7,7 +7,10 @@ field, apart from the list in docs/crm_sources.md, "What Salesforce cannot expre
 2. reason codes on recycles, losses and disqualifications: none, so reason_code is empty and
    fct_recycles says missing_code;
 3. who a stage event belongs to: a history row names only who made the change, so a visit's
-   owner is the record's owner at entry (and a visit clock's owner is its visit's).
+   owner is the record's owner at entry (and a visit clock's owner is its visit's);
+4. entry criteria that read what Salesforce does not carry: no product line (so
+   opportunity_product_line_set fails there), and the owner at entry of (3); a clock's
+   entry_criteria_met differs only on visits where one of those checks differs.
 
 Every other field must match; the exceptions are asserted precisely, not skipped.
 """
@@ -153,8 +156,23 @@ def test_sla_clocks_are_equal_row_for_row(warehouses):
     assert {"sql_discovery_held", "onboarding_success_plan", "renewal_motion_start"} <= set(
         both["policy_id_x"]
     )
-    columns = [c[:-2] for c in rows.columns if c.endswith("_x") and c[:-2] != "owner_id"]
+    columns = [
+        c[:-2]
+        for c in rows.columns
+        if c.endswith("_x") and c[:-2] not in {"owner_id", "entry_criteria_met"}
+    ]
     assert_same(both, columns, "clock_id")
+
+    # (4) Entry criteria: the checks that differ are only the product line (not in
+    # Salesforce) and the owner-at-entry ones of (3); a clock's flag differs only on a visit
+    # where such a check differs.
+    checks = paired_entry_checks(warehouses)
+    differing = checks[checks["is_passed_x"] != checks["is_passed_s"]]
+    assert set(differing["criterion_id"]) <= PRODUCT_LINE_CRITERIA | OWNER_AT_ENTRY_CRITERIA
+    assert set(differing["criterion_id"]) & PRODUCT_LINE_CRITERIA  # the exception is real
+    flag_differs = both[both["entry_criteria_met_x"] != both["entry_criteria_met_s"]]
+    assert len(flag_differs) > 0
+    assert set(flag_differs["stage_visit_id_x"]) <= set(differing["stage_visit_id"])
 
     # (3) Where the owners differ, each side's clock owner is its visit's owner: the
     # difference is the visit owner's (contract clocks take the journey's owner at their
@@ -173,6 +191,21 @@ def test_sla_clocks_are_equal_row_for_row(warehouses):
             owners[f"owner_id{suffix}"].isna() & owners["owner_id"].isna()
         )
         assert same.all(), crm
+
+
+PRODUCT_LINE_CRITERIA = {"opportunity_product_line_set"}
+OWNER_AT_ENTRY_CRITERIA = {"sal_owned_by_sdr", "onboarding_owned_by_cs"}
+
+
+def paired_entry_checks(warehouses: dict[str, Path]) -> pd.DataFrame:
+    """Each visit × criterion check of the extract (_x) beside Salesforce's (_s)."""
+    sql = "select stage_visit_id, criterion_id, is_passed from fct_stage_entry_checks"
+    return read(warehouses["extract"], sql).merge(
+        read(warehouses["salesforce"], sql),
+        on=["stage_visit_id", "criterion_id"],
+        suffixes=("_x", "_s"),
+        validate="one_to_one",
+    )
 
 
 def test_recycles_are_equal_row_for_row(warehouses):

@@ -15,7 +15,7 @@ criteria as (
 
 stages as (
 
-    select * from {{ ref('dim_stages') }}
+    select * from {{ ref('stages') }}
 
 ),
 
