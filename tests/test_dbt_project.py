@@ -205,3 +205,17 @@ def test_ownership_is_read_only_from_the_owner_history() -> None:
     consumers = [p.stem for p in root.rglob("*.sql") if "owner_valid_at(" in p.read_text()]
     expected = {"int_stage_visits", "int_instant_clocks_started", "mart_routing_monthly"}
     assert set(consumers) >= expected
+
+
+def test_every_relation_name_fits_postgres(manifest: dict) -> None:
+    """PostgreSQL cuts identifiers at 63 bytes and dbt refuses longer relation names, so a
+    model, seed or unit test with a longer name builds on DuckDB and fails on PostgreSQL
+    (a unit test's name becomes its temporary relation)."""
+    nodes = [*manifest["nodes"].values(), *manifest.get("unit_tests", {}).values()]
+    too_long = sorted(
+        node["name"]
+        for node in nodes
+        if node["resource_type"] in {"model", "seed", "snapshot", "unit_test"}
+        and len(node["name"].encode()) > 63
+    )
+    assert too_long == []
