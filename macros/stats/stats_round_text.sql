@@ -6,8 +6,11 @@
     {{ return(adapter.dispatch('stats_round_text', 'journey_sla')(expression, digits)) }}
 {%- endmacro %}
 
+{#- Rounded to 9 decimals first: a rate that is exactly x.x5 in decimals arrives as
+    3.7499999999999996 or 3.7500000000000004 depending on the engine's float arithmetic, and
+    would round to different texts; PostgreSQL's numeric cast (15 digits) does the same. -#}
 {% macro default__stats_round_text(expression, digits) -%}
-    cast(round({{ expression }}, {{ digits }}) as {{ dbt.type_string() }})
+    cast(round(round({{ expression }}, 9), {{ digits }}) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {% macro postgres__stats_round_text(expression, digits) -%}
