@@ -78,3 +78,28 @@ def test_as_of_is_normalised_to_utc(given: str, expected: str) -> None:
 def test_bad_as_of_is_a_user_error() -> None:
     with pytest.raises(ValueError, match="as-of"):
         normalize_as_of("last tuesday")
+
+
+def test_a_build_that_spills_into_temp_dir_passes(tmp_path: Path, monkeypatch) -> None:
+    """`build --memory-limit --temp-dir` on a build that spills. dbt-duckdb re-runs profile
+    `settings` as SET on every cursor, and DuckDB refuses to set temp_directory again once
+    something has spilled into it, so a spilling build failed on its first later node (the 3M
+    scale run did). The golden extract at 80 MB spills (the old profile failed here with
+    "Cannot switch temporary directory", 4 nodes); under about 60 MB it runs out of memory."""
+    from journey_sla.cli import main
+    from journey_sla.load import load_extracts
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    load_extracts(Path(__file__).parent / "golden" / "extracts", warehouse, notice=print)
+    spill = tmp_path / "spill"
+    # The CLI exports its flags as environment variables; monkeypatch restores them after.
+    monkeypatch.setenv("JOURNEY_SLA_THREADS", "1")
+    monkeypatch.setenv("JOURNEY_SLA_MEMORY_LIMIT", "80MB")
+    monkeypatch.setenv("JOURNEY_SLA_TEMP_DIR", str(spill))
+    code = main(
+        ["build", "--db", str(warehouse), "--memory-limit", "80MB", "--temp-dir", str(spill),
+         "--as-of", "2025-11-30 00:00:00"]
+    )  # fmt: skip
+    assert code == 0
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        assert connection.execute("select count(*) from fct_sla_clocks").fetchone()[0] > 0
