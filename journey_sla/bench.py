@@ -114,16 +114,23 @@ LOOKUP_STEPS = {
 }
 # variant -> macro name pattern. ASOF is DuckDB's (duckdb__); the range join is the
 # portable default__; the carry-forward (union the probes with the interval index, carry the
-# last interval forward with a running max) is what postgres__ and spark__ dispatch to.
+# last interval forward with a running max) is what postgres__ and spark__ dispatch to; the
+# lateral as-of is PostgreSQL's own as-of idiom (an index probe per row, bench only).
 LOOKUP_VARIANTS = {
     "asof": "duckdb__{macro}",
     "range join": "default__{macro}",
     "carry-forward": "_carried_{macro}",
+    "lateral as-of": "_lateral_{macro}",
 }
+# Spark's own as-of join is a DataFrame operation (Dataset.joinAsOf, what pandas-on-Spark's
+# merge_asof runs), not SQL: the bench builds it in Python (_spark_join_as_of_views).
+SPARK_JOIN_AS_OF = "joinAsOf"
+# Each engine's variants; the first is the engine's own as-of join, the yardstick "on the same
+# engine's terms"; the last (carry-forward) is compared with every other variant row by row.
 ENGINE_VARIANTS = {
     "duckdb": ("asof", "range join", "carry-forward"),
-    "postgres": ("range join", "carry-forward"),
-    "spark": ("range join", "carry-forward"),
+    "postgres": ("lateral as-of", "range join", "carry-forward"),
+    "spark": (SPARK_JOIN_AS_OF, "range join", "carry-forward"),
 }
 LOOKUP_SCHEMA = "lookup_bench"
 INTERVALS = "int_calendar_open_intervals"
@@ -173,6 +180,7 @@ def render_lookups(target: str, variants: Sequence[str], env: dict[str, str], sc
 
     marker = "-- next query --"
     calls = [f"{{{{ ref('{INTERVALS}') }}}}"]
+    variants = [variant for variant in variants if variant in LOOKUP_VARIANTS]
     for variant in variants:
         for column, macro, argument in LOOKUP_STEPS.values():
             name = LOOKUP_VARIANTS[variant].format(macro=macro)
@@ -273,6 +281,10 @@ class _Runner:
             self.connection = postgres_connect()
             self.connection.autocommit = True
             with self.connection.cursor() as cursor:
+                # The btrees the lateral as-of probes (PostgreSQL's as-of needs them; the
+                # range join and the carry-forward do not use them).
+                for columns in ("calendar_id, opens_at", "calendar_id, cumulative_seconds_before"):
+                    cursor.execute(f"create index on {LOOKUP_SCHEMA}.bench_intervals ({columns})")
                 for table in ("bench_clocks", "bench_intervals"):
                     cursor.execute(f"analyze {LOOKUP_SCHEMA}.{table}")
         else:
@@ -280,6 +292,7 @@ class _Runner:
 
             copy_to_spark(published, LOOKUP_SCHEMA)
             self.session = spark_session()
+            self.views = _spark_join_as_of_views(self.session)
 
     def run(self, sql: str, result_table: str) -> float | None:
         import threading
@@ -343,6 +356,79 @@ class _Runner:
         return self.session.sql(query).collect()[0][0]
 
 
+def _spark_join_as_of_views(session) -> dict[str, str]:
+    """Spark's own as-of join (Dataset.joinAsOf, backward, by calendar) for each look-up, as
+    temp views: step -> ``select * from <view>``. The values follow the macros' rules to the
+    microsecond (open_seconds_at's F; instant_at_open_seconds' strict before < C <= after);
+    the bench counts the rows where they differ from the carry-forward's (must be 0)."""
+    from pyspark.sql import functions as sf
+
+    clocks = session.table(f"{LOOKUP_SCHEMA}.bench_clocks")
+    intervals = session.table(f"{LOOKUP_SCHEMA}.bench_intervals").select(
+        sf.col("calendar_id").alias("interval_calendar_id"),
+        sf.unix_micros("opens_at").alias("interval_opens_us"),
+        sf.unix_micros("closes_at").alias("interval_closes_us"),
+        (sf.col("cumulative_seconds_before") * 1000000).alias("interval_before_us"),
+        (sf.col("cumulative_seconds_after") * 1000000).alias("interval_after_us"),
+        sf.col("open_seconds").alias("interval_open_seconds"),
+    )
+    calendars = (
+        session.table(f"{LOOKUP_SCHEMA}.bench_intervals")
+        .select(sf.col("calendar_id").alias("known_calendar_id"))
+        .distinct()
+    )
+    views = {}
+    for step, (column, _, argument) in LOOKUP_STEPS.items():
+        view = f"lookup_join_as_of_{column}"
+        if step == "due":
+            probes = clocks.withColumn(
+                "probe_us", sf.round(sf.col(argument) * 1000000).cast("bigint")
+            )
+            matched = probes._joinAsOf(
+                intervals, leftAsOfColumn=probes.probe_us,
+                rightAsOfColumn=intervals.interval_before_us,
+                on=probes.calendar_id == intervals.interval_calendar_id,
+                how="left", allowExactMatches=False, direction="backward",
+            )  # fmt: skip
+            value = sf.when(
+                sf.col("probe_us") <= sf.col("interval_after_us"),
+                sf.timestamp_micros(
+                    sf.col("interval_opens_us") + sf.col("probe_us") - sf.col("interval_before_us")
+                ),
+            )
+        else:
+            probes = clocks.withColumn("probe_us", sf.unix_micros(argument))
+            matched = probes._joinAsOf(
+                intervals, leftAsOfColumn=probes.probe_us,
+                rightAsOfColumn=intervals.interval_opens_us,
+                on=probes.calendar_id == intervals.interval_calendar_id,
+                how="left", allowExactMatches=True, direction="backward",
+            )  # fmt: skip
+            matched = matched.join(
+                sf.broadcast(calendars),
+                matched.calendar_id == calendars.known_calendar_id,
+                "left",
+            )
+            value = sf.when(
+                sf.col("interval_calendar_id").isNotNull(),
+                (
+                    sf.col("interval_before_us")
+                    + sf.when(
+                        sf.col("probe_us") >= sf.col("interval_closes_us"),
+                        sf.col("interval_open_seconds") * 1000000,
+                    ).otherwise(sf.col("probe_us") - sf.col("interval_opens_us"))
+                ).cast("double")
+                / 1000000,
+            ).when(
+                sf.col("probe_us").isNotNull() & sf.col("known_calendar_id").isNotNull(),
+                sf.lit(0.0),
+            )
+        result = matched.select(*[sf.col(name) for name in clocks.columns], value.alias(column))
+        result.createOrReplaceTempView(view)
+        views[step] = f"select * from {view}"
+    return views
+
+
 def lookup_bench(
     engine: str,
     published: Path,
@@ -359,6 +445,8 @@ def lookup_bench(
     variants = ENGINE_VARIANTS[engine]
     runner = _Runner(engine, published, timeout)
     queries = render_lookups(engine, variants, env, scratch)
+    if SPARK_JOIN_AS_OF in variants:
+        queries[SPARK_JOIN_AS_OF] = runner.views
     timings = LookupTimings(
         engine, {variant: {step: [] for step in LOOKUP_STEPS} for variant in variants}
     )
@@ -409,6 +497,24 @@ def run_lookup_bench(
     ]
 
 
+def _ratios(values_by_step: dict, base_by_step: dict | None, timeout: float) -> str:
+    """'a× / b× / c×' per step: this variant's median over the base variant's. A base cut off
+    at the timeout took longer than it, so the ratio is below median ÷ timeout ('< x×'); '–'
+    when this variant was cut off or there is no base."""
+    ratios = []
+    for step, values in values_by_step.items():
+        middle = median_seconds(values)
+        base_values = base_by_step.get(step) if base_by_step else None
+        base = median_seconds(base_values) if base_values else None
+        if middle is None or not base_values:
+            ratios.append("–")
+        elif base is None:
+            ratios.append(f"< {middle / timeout:.2f}×")
+        else:
+            ratios.append(f"{middle / base:.1f}×")
+    return " / ".join(ratios)
+
+
 def lookup_report(results: Sequence[LookupTimings], clocks: int, command: str) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     asof = next((r.seconds.get("asof") for r in results if r.engine == "duckdb"), None)
@@ -416,30 +522,31 @@ def lookup_report(results: Sequence[LookupTimings], clocks: int, command: str) -
         f"### Business-time look-ups side by side, {clocks:,} clocks, {when}",
         "",
         f"Machine: {machine_description()}. Command: `{command}`. Median of the rounds "
-        "(variants alternate within each round); ratio = median ÷ DuckDB ASOF median.",
+        "(variants alternate within each round). Ratios per step (F(start) / F(end) / due): "
+        "÷ the engine's own as-of join (DuckDB ASOF JOIN, PostgreSQL LATERAL index probe, "
+        "Spark joinAsOf), and ÷ DuckDB's ASOF.",
         "",
         "| engine | variant | "
         + " | ".join(LOOKUP_STEPS)
-        + " | ratio to ASOF | rounds | load avg |",
-        "|---|---|" + "---:|" * len(LOOKUP_STEPS) + "---|---:|---|",
+        + " | ÷ engine's own as-of | ÷ DuckDB ASOF | rounds | load avg |",
+        "|---|---|" + "---:|" * len(LOOKUP_STEPS) + "---|---|---:|---|",
     ]
     for result in results:
+        own = result.seconds.get(ENGINE_VARIANTS[result.engine][0])
         for variant, steps in result.seconds.items():
-            cells, ratios = [], []
-            for step, values in steps.items():
+            cells = []
+            for values in steps.values():
                 middle = median_seconds(values)
                 if middle is None:
                     cells.append(f"> {result.timeout:.0f} s (cut off)" if values else "–")
-                    ratios.append("–")
-                    continue
-                cells.append(f"{middle:.2f} s")
-                base = median_seconds(asof[step]) if asof else None
-                ratios.append(f"{middle / base:.1f}×" if base else "–")
+                else:
+                    cells.append(f"{middle:.2f} s")
             count = max(len(values) for values in steps.values())
             load = f"{result.load_average[0]:.1f}–{result.load_average[1]:.1f}"
             lines.append(
-                f"| {result.engine} | {variant} | {' | '.join(cells)} | {' / '.join(ratios)} "
-                f"| {count} | {load} |"
+                f"| {result.engine} | {variant} | {' | '.join(cells)} "
+                f"| {_ratios(steps, own, result.timeout)} "
+                f"| {_ratios(steps, asof, result.timeout)} | {count} | {load} |"
             )
     lines += ["", "Rows that differ between variants (must be 0):", ""]
     for result in results:

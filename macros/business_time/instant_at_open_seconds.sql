@@ -124,3 +124,29 @@
         interval_sorts_first=false
     ) }}
 {%- endmacro %}
+
+
+{#- PostgreSQL's own as-of join for the inverse look-up: an index probe on (calendar_id,
+    cumulative_seconds_before) for the last interval with before < C strictly (see
+    _lateral_open_seconds_at; bench only, PostgreSQL SQL). before × 10^6 < C is written as
+    before < ceil(C / 10^6), exact for whole-second before, so the column stays bare and the
+    btree serves the probe. -#}
+{% macro _lateral_instant_at_open_seconds(relation, calendar_column, target_column, output_column) -%}
+    select
+        business_time_input.*,
+        {{ journey_sla._instant_from_interval('business_time_input', 'business_time_interval', target_column) }} as {{ output_column }}
+
+    from {{ relation }} as business_time_input
+    left join lateral (
+        select candidate.*
+
+        from {{ ref('int_calendar_open_intervals') }} as candidate
+        where
+            candidate.calendar_id = business_time_input.{{ calendar_column }}
+            and candidate.cumulative_seconds_before < cast(ceil(
+                cast({{ journey_sla._target_microseconds('business_time_input', target_column) }} as numeric)
+                / 1000000) as bigint)
+        order by candidate.cumulative_seconds_before desc
+        limit 1
+    ) as business_time_interval on true
+{%- endmacro %}

@@ -248,3 +248,24 @@
     ) -%}
     {{ journey_sla._open_seconds_select(relation, calendar_column, at_column, output_column, carried_join) }}
 {%- endmacro %}
+
+
+{#- PostgreSQL's own as-of join: for each row, an index probe for the calendar's last interval
+    with opens_at <= at (LATERAL … order by opens_at desc limit 1), served by a btree on
+    (calendar_id, opens_at). `journey-sla bench --lookups` times it as PostgreSQL's ASOF, the
+    yardstick for the carry-forward on that engine's terms (BENCHMARKS.md). -#}
+{% macro _lateral_open_seconds_at(relation, calendar_column, at_column, output_column) -%}
+    {%- set lateral_join -%}
+    left join lateral (
+        select candidate.*
+
+        from {{ ref('int_calendar_open_intervals') }} as candidate
+        where
+            candidate.calendar_id = business_time_input.{{ calendar_column }}
+            and candidate.opens_at <= business_time_input.{{ at_column }}
+        order by candidate.opens_at desc
+        limit 1
+    ) as business_time_interval on true
+    {%- endset -%}
+    {{ journey_sla._open_seconds_select(relation, calendar_column, at_column, output_column, lateral_join) }}
+{%- endmacro %}
