@@ -1,6 +1,6 @@
 """Golden scenario for the SLA engine (issue 3): hand-worked expectations vs. the real build.
 
-``tests/golden/extracts`` is a small hand-written CRM extract (32 journeys, one edge case each);
+``tests/golden/extracts`` is a small hand-written CRM extract (36 journeys, one edge case each);
 ``tests/golden/expected_*.csv`` hold what the specification says the engine must produce for
 it, worked out by hand (the arithmetic for every journey is in ``tests/golden/README.md``).
 They were never copied from the models' output: when a test here fails, re-derive the value
