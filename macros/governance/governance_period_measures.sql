@@ -23,6 +23,28 @@
     {%- else -%}
         {{ exceptions.raise_compiler_error("period_unit must be 'month' or 'week', got " ~ period_unit) }}
     {%- endif -%}
+    {#- Each clock × each level, a dimension the level does not keep reading 'all'. Read as a
+        subquery by both aggregates below, not as a shared CTE: DuckDB materialises a CTE read
+        twice, and this one is clocks × 8 rows (at 3M journeys its spill outgrew 50 GB of disk;
+        BENCHMARKS.md, 2026-11-30); as a subquery it streams into each aggregate. -#}
+    {%- set clocks_rolled_up -%}
+    (
+        select
+            {{ clocks }}.*,
+            rollup_levels.rollup_level,
+            case when rollup_levels.keeps_segment then {{ clocks }}.segment else 'all' end
+                as segment_key,
+            case
+                when rollup_levels.keeps_territory then {{ clocks }}.territory
+                else 'all'
+            end as territory_key,
+            case when rollup_levels.keeps_team then {{ clocks }}.owner_team else 'all' end
+                as team_key
+
+        from {{ clocks }}
+        cross join rollup_levels
+    ) as clocks_rolled_up
+    {%- endset %}
 
 rollup_levels as (
 
@@ -47,25 +69,6 @@ rollup_levels as (
             {{ 'true' if keeps_team else 'false' }} as keeps_team
         {{ 'union all' if not loop.last }}
     {%- endfor %}
-
-),
-
-clocks_rolled_up as (
-
-    select
-        {{ clocks }}.*,
-        rollup_levels.rollup_level,
-        case when rollup_levels.keeps_segment then {{ clocks }}.segment else 'all' end
-            as segment_key,
-        case
-            when rollup_levels.keeps_territory then {{ clocks }}.territory
-            else 'all'
-        end as territory_key,
-        case when rollup_levels.keeps_team then {{ clocks }}.owner_team else 'all' end
-            as team_key
-
-    from {{ clocks }}
-    cross join rollup_levels
 
 ),
 
@@ -105,7 +108,7 @@ clock_stats as (
             "case when is_resolved then elapsed_in_unit end", 0.9
         ) }} as p90_elapsed
 
-    from clocks_rolled_up
+    from {{ clocks_rolled_up }}
     group by {{ cell | join(', ') }}
 
 ),
@@ -122,7 +125,7 @@ clocked_visits as (
         days_to_progress,
         is_recycled
 
-    from clocks_rolled_up
+    from {{ clocks_rolled_up }}
     where stage_visit_id is not null
 
 ),
