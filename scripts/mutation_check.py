@@ -410,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
                     "pytest",
                     "-q",
                     "-x",
+                    "-n0",  # one file: in this process, not make test's two xdist workers
                     "-p",
                     "no:cacheprovider",
                     "tests/test_golden.py",

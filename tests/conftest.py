@@ -11,10 +11,60 @@ import pytest
 DEMO_JOURNEYS = 1500
 DEMO_DIRTY = 0.02
 
+# pytest-xdist (make test runs two workers, pyproject's addopts): every dbt run goes through
+# journey_sla.build.run_dbt with the repository as --project-dir, so two workers would share
+# target/ (manifest, partial_parse.msgpack, compiled SQL) and logs/dbt.log. Each worker gets
+# its own: dbt reads DBT_TARGET_PATH (relative: under the project dir, so a copied project in
+# a temp folder keeps its own) and DBT_LOG_PATH (relative to the working directory: made
+# absolute). Set here, before any test runs, so the CLI and app subprocesses inherit them.
+# Without xdist (-n0) dbt keeps the project's target/ and logs/.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if XDIST_WORKER:
+    os.environ["DBT_TARGET_PATH"] = f"target/xdist-{XDIST_WORKER}"
+    os.environ["DBT_LOG_PATH"] = str(
+        Path(__file__).resolve().parent.parent / "logs" / f"xdist-{XDIST_WORKER}"
+    )
+
+# The cross-engine modules: one PostgreSQL cluster (the `postgres` session fixture) and one
+# in-process Spark session serve both, so xdist sends them to one worker as one unit.
+ENGINE_MODULES = frozenset({"test_engines.py", "test_readers.py"})
+
 # The served app draws charts without validating them against the Vega-Lite schema on every
 # run (ui.draw_chart); under test, every chart a page draws is validated (AppTest runs the
 # pages in this process).
 os.environ["JOURNEY_SLA_VALIDATE_CHARTS"] = "1"
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile`` with the cross-engine modules as one unit of work.
+
+    Per module, a module's fixtures (a warehouse built by dbt, a server) are built on one
+    worker only; session fixtures used by several modules (``built_warehouse``) are built
+    once per worker. ``--dist loadgroup`` with ``xdist_group`` marks would say the same, but
+    pytest-xdist 3.8.0 does not group under pytest 9.2 (it renames node ids, which pytest
+    9.2 no longer lets it: pytest-dev/pytest-xdist#1386), so the grouping is done here.
+    tryfirst: xdist's own implementation of this hook answers otherwise.
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModuleScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return "engines" if Path(module).name in ENGINE_MODULES else module
+
+    return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In an xdist worker, the cross-engine modules first: with ``--no-loadscope-reorder``
+    the units go out in collection order, so the longest unit (~10 minutes) starts first
+    while the other worker takes the rest. Every worker sorts alike (xdist checks that the
+    collections are equal); a run without xdist keeps pytest's order."""
+    if XDIST_WORKER:
+        items.sort(key=lambda item: item.path.name not in ENGINE_MODULES)
 
 
 @pytest.fixture(scope="session")
