@@ -380,16 +380,21 @@ def _spark_join_as_of_views(session) -> dict[str, str]:
     views = {}
     for step, (column, _, argument) in LOOKUP_STEPS.items():
         view = f"lookup_join_as_of_{column}"
-        if step == "due":
-            probes = clocks.withColumn(
-                "probe_us", sf.round(sf.col(argument) * 1000000).cast("bigint")
-            )
-            matched = probes._joinAsOf(
-                intervals, leftAsOfColumn=probes.probe_us,
-                rightAsOfColumn=intervals.interval_before_us,
-                on=probes.calendar_id == intervals.interval_calendar_id,
-                how="left", allowExactMatches=False, direction="backward",
-            )  # fmt: skip
+        # due: the last interval with before < C (strict); F(at): the last with opens_at <= at.
+        is_due = step == "due"
+        probe = (
+            sf.round(sf.col(argument) * 1000000).cast("bigint")
+            if is_due
+            else sf.unix_micros(argument)
+        )
+        probes = clocks.withColumn("probe_us", probe)
+        interval_key = intervals.interval_before_us if is_due else intervals.interval_opens_us
+        matched = probes._joinAsOf(
+            intervals, leftAsOfColumn=probes.probe_us, rightAsOfColumn=interval_key,
+            on=probes.calendar_id == intervals.interval_calendar_id,
+            how="left", allowExactMatches=not is_due, direction="backward",
+        )  # fmt: skip
+        if is_due:
             value = sf.when(
                 sf.col("probe_us") <= sf.col("interval_after_us"),
                 sf.timestamp_micros(
@@ -397,13 +402,6 @@ def _spark_join_as_of_views(session) -> dict[str, str]:
                 ),
             )
         else:
-            probes = clocks.withColumn("probe_us", sf.unix_micros(argument))
-            matched = probes._joinAsOf(
-                intervals, leftAsOfColumn=probes.probe_us,
-                rightAsOfColumn=intervals.interval_opens_us,
-                on=probes.calendar_id == intervals.interval_calendar_id,
-                how="left", allowExactMatches=True, direction="backward",
-            )  # fmt: skip
             matched = matched.join(
                 sf.broadcast(calendars),
                 matched.calendar_id == calendars.known_calendar_id,
