@@ -283,6 +283,15 @@ def served_schema(target: str) -> str:
     return os.environ.get(SCHEMA_VARIABLE[target], "journey_sla")
 
 
+def first_failure_reason(failed: list) -> str:
+    """The first failed node's message, on one line and cut short: with it a failure seen only
+    in CI (where logs/dbt.log is gone) says why, not just where."""
+    if not failed:
+        return ""
+    message = " ".join(str(getattr(failed[0], "message", "") or "").split())
+    return f"; {failed[0].node.name}: {message[:600]}" if message else ""
+
+
 def build_on_engine(
     target: str,
     as_of: str | None = None,
@@ -320,6 +329,7 @@ def build_on_engine(
             raise BuildError(
                 f"dbt build --target {target} failed ({len(failed)} of {len(node_results)} "
                 f"nodes): {names}; the served schema {served} is unchanged"
+                f"{first_failure_reason(failed)}"
             )
         if target == "postgres":
             swap_postgres_schema(schema, served)

@@ -347,10 +347,6 @@ def export(
     warehouse = Path(warehouse)
     if target == "duckdb" and not warehouse.exists():
         raise FileNotFoundError(f"{warehouse}: no warehouse; run `journey-sla build` first")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportError(f"--out {out_dir}: cannot create the folder: {error.strerror}") from error
     options = "(format csv, header true)" if fmt == "csv" else "(format parquet)"
 
     where = str(warehouse) if target == "duckdb" else readers.location(target)
@@ -363,6 +359,12 @@ def export(
         _check_tables(reader, readers.describe(target, where))
         built = warehouse_as_of(reader)
         _check_as_of(as_of, built)
+        # Only now: an export that cannot read its engine leaves no empty folder behind.
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            message = f"--out {out_dir}: cannot create the folder: {error.strerror}"
+            raise ExportError(message) from error
         for name, generic in export_queries(window_hours, fallback_queue.strip()).items():
             # The engine selects the rows; DuckDB in memory shapes and writes them. A table
             # (not a view of the Arrow data) carries column statistics, so Parquet marks

@@ -299,3 +299,19 @@ def test_compare_tables_catches_a_changed_value() -> None:
     assert compare_tables(["t"], lambda t: left, lambda t: same) == []
     assert compare_tables(["t"], lambda t: left, lambda t: changed)
     assert compare_tables(["t"], lambda t: left, lambda t: left.iloc[:1])
+
+
+def test_a_failed_engine_build_says_why_in_one_line() -> None:
+    """CI keeps the test output, not logs/dbt.log: the error carries the first node's reason."""
+    from types import SimpleNamespace
+
+    from journey_sla.engines import first_failure_reason
+
+    failed = [
+        SimpleNamespace(node=SimpleNamespace(name="int_a"), message="Runtime Error\n  boom  here"),
+        SimpleNamespace(node=SimpleNamespace(name="int_b"), message="other"),
+    ]
+    assert first_failure_reason(failed) == "; int_a: Runtime Error boom here"
+    assert first_failure_reason([]) == ""
+    long = [SimpleNamespace(node=SimpleNamespace(name="int_c"), message="x" * 5000)]
+    assert len(first_failure_reason(long)) < 700

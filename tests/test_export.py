@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import socket
 from pathlib import Path
 
 import duckdb
@@ -125,12 +126,26 @@ def test_as_of_must_match_the_build(built_warehouse: Path, tmp_path: Path) -> No
     assert export(built_warehouse, tmp_path / "same", as_of=built.replace(" ", "T") + "Z")
     with pytest.raises(ExportError, match=r"journey-sla build --as-of \"2025-03-31\""):
         export(built_warehouse, tmp_path / "other", as_of="2025-03-31")
-    assert not (tmp_path / "other" / "due_next_tasks.csv").exists()
+    assert not (tmp_path / "other").exists(), "a refused export leaves no folder behind"
 
 
 def test_missing_warehouse_says_to_build(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="journey-sla build"):
         export(tmp_path / "nothing.duckdb", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_engine_it_cannot_reach_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on: bound, then released
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("JOURNEY_SLA_PG_HOST", "127.0.0.1")
+    monkeypatch.setenv("JOURNEY_SLA_PG_PORT", str(port))
+    with pytest.raises(ExportError, match="postgres: cannot connect"):
+        export(tmp_path / "unused.duckdb", tmp_path / "out", target="postgres")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.skipif(not has_export_command(), reason="cli.py has no export command yet")
