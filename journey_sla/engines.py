@@ -288,8 +288,8 @@ def served_schema(target: str) -> str:
 
 
 # Spark 4's local mode now and then fails a node with an internal error that the same SQL
-# does not repeat (seen twice in this project's CI in ~20 builds, on different nodes: an
-# internal UnionExec error, then a model and a unit test in one build). Such a build is
+# does not repeat (seen twice in this project's builds, on different nodes: an internal
+# UnionExec error, then a model and a unit test in one CI build). Such a build is
 # retried once from the point of failure (`dbt retry`); a test that *fails* (wrong rows) or an
 # error on PostgreSQL is never retried. DECISIONLOG.md, "Spark: one retry of errored nodes".
 RETRIED_ENGINES = {"spark"}
