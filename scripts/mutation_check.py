@@ -32,6 +32,7 @@ class Mutation:
     path: str
     pattern: str  # a regex matching exactly once in the file
     replacement: str
+    tests: str = "tests/test_golden.py"  # pytest's check after the dbt unit tests (SQL only)
 
 
 MUTATIONS = (
@@ -348,6 +349,55 @@ MUTATIONS = (
         r"checkpoint_windows\.window_starts_at <= as_of\.as_of",
         "checkpoint_windows.window_starts_at < as_of.as_of",
     ),
+    # The app's sidebar dates (journey_sla/app_logic/warehouse.predicates): both ends whole.
+    *(
+        Mutation(
+            name,
+            rule,
+            "journey_sla/app_logic/warehouse.py",
+            pattern,
+            replacement,
+            "tests/test_app_logic.py",
+        )
+        for name, rule, pattern, replacement in (
+            (
+                "date_filter_first_day",
+                "the first day is in from 00:00",
+                r"\{moment\} >= cast",
+                "{moment} > cast",
+            ),
+            (
+                "date_filter_after_last_day",
+                "00:00 after the last day is out",
+                r"\{moment\} < cast",
+                "{moment} <= cast",
+            ),
+            (
+                "date_filter_last_day_whole",
+                "the last day is in until its end",
+                r"filters\.end_date \+ timedelta\(days=1\)",
+                "filters.end_date",
+            ),
+            (
+                "month_filter_first_month",
+                "the first day's month is in",
+                r"\{month\} >= cast",
+                "{month} > cast",
+            ),
+            (
+                "month_filter_last_month",
+                "the last day's month is in, even from its 1st",
+                r"\{month\} <= cast",
+                "{month} < cast",
+            ),
+            (
+                "month_filter_month_start",
+                "the first month counts from its 1st",
+                r"filters\.start_date\.replace\(day=1\)",
+                "filters.start_date",
+            ),
+        )
+    ),
 )
 
 
@@ -401,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
             apply(project, mutation)
             dbt = [str(Path(python).with_name("dbt")), "test", "--select", "test_type:unit"]
             dbt += ["--project-dir", str(project), "--profiles-dir", str(project)]
-            if not run(dbt, project, dbt_env):
+            is_sql = mutation.path.startswith(("models/", "macros/"))
+            if is_sql and not run(dbt, project, dbt_env):
                 caught = "dbt unit tests"
             elif not run(
                 [
@@ -410,15 +461,17 @@ def main(argv: list[str] | None = None) -> int:
                     "pytest",
                     "-q",
                     "-x",
-                    "-n0",  # one file: in this process, not make test's two xdist workers
+                    "-n0",  # one file, in this process (even if addopts asks for workers)
                     "-p",
                     "no:cacheprovider",
-                    "tests/test_golden.py",
+                    mutation.tests,
                 ],
                 project,
                 {**env, "PYTHONPATH": str(project)},  # import the mutated copy's journey_sla
             ):
-                caught = "golden scenario"
+                caught = (
+                    "golden scenario" if mutation.tests.endswith("golden.py") else mutation.tests
+                )
             else:
                 caught = None
                 missed.append(mutation.name)

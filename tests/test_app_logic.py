@@ -52,6 +52,39 @@ def test_predicates_bind_values_and_name_only_columns_and_relations() -> None:
     assert warehouse.predicates(Filters()) == ("true", [])
 
 
+def test_date_filters_keep_both_ends_whole_and_nothing_beyond() -> None:
+    """The sidebar's dates run on the rows: a moment on the first day at 00:00 and one on the
+    last day at 23:59:59.999999 are in; the instant before the first day and 00:00 after the
+    last are out. Months: the first day's month and the last day's month are in, the months
+    either side out. (Pins `>=` and `<` next day, and the month bounds, on a real engine.)"""
+    import duckdb
+
+    filters = Filters(start_date=date(2026, 1, 15), end_date=date(2026, 3, 31))
+    moments = {
+        "day before, last instant": "2026-01-14 23:59:59.999999",
+        "first day, 00:00": "2026-01-15 00:00:00",
+        "last day, last instant": "2026-03-31 23:59:59.999999",
+        "day after, 00:00": "2026-04-01 00:00:00",
+    }
+    months = {"Dec": "2025-12-01", "Jan": "2026-01-01", "Mar": "2026-03-01", "Apr": "2026-04-01"}
+    with duckdb.connect() as connection:
+        connection.execute("create table moments (label text, moment_at timestamp)")
+        connection.executemany("insert into moments values (?, ?)", list(moments.items()))
+        connection.execute("create table months (label text, month_start_date date)")
+        connection.executemany("insert into months values (?, ?)", list(months.items()))
+        sql, params = warehouse.predicates(filters, moment="moment_at")
+        kept = connection.execute(f"select label from moments where {sql}", params).fetchall()
+        assert sorted(label for (label,) in kept) == ["first day, 00:00", "last day, last instant"]
+        sql, params = warehouse.predicates(filters, month="month_start_date")
+        kept = connection.execute(f"select label from months where {sql}", params).fetchall()
+        assert sorted(label for (label,) in kept) == ["Jan", "Mar"]
+        # A range ending on the 1st still holds that month.
+        ends_on_the_first = Filters(start_date=date(2026, 1, 15), end_date=date(2026, 3, 1))
+        sql, params = warehouse.predicates(ends_on_the_first, month="month_start_date")
+        kept = connection.execute(f"select label from months where {sql}", params).fetchall()
+        assert sorted(label for (label,) in kept) == ["Jan", "Mar"]
+
+
 def test_sidebar_range_while_picking() -> None:
     first, last = date(2025, 1, 1), date(2026, 6, 30)
     assert sidebar._range((), first, last) == (first, last)
