@@ -215,7 +215,11 @@ def test_sla_matrix_renders_the_policies_with_attainment(warehouse_env: Path) ->
     assert (merged["attainment"] - merged["attainment_mart"]).abs().max() < 1e-9
     assert matrix["commitment"].str.len().min() > 10
     # Every row's status against its goal (seed attainment_goal_pct), worked from the mart.
-    goals = frame(warehouse_env, "select policy_id, attainment_goal_pct from sla_policies")
+    # The goal of the version in force (a policy's seed rows are its versions).
+    goals = frame(
+        warehouse_env,
+        "select policy_id, attainment_goal_pct from sla_policies where effective_to is null",
+    )
     merged = merged.merge(goals, on="policy_id")
     for row in merged.itertuples():
         points = row.attainment_mart - row.attainment_goal_pct

@@ -358,7 +358,9 @@ def test_effectiveness_statistics_and_verdicts(governance_db):
             expected = "no_measurable_effect"
         assert row["verdict"] == expected, row["policy_id"]
         assert row["verdict_reason"]
-    active = scalar(governance_db, "select count(*) from sla_policies where is_active")
+    active = scalar(  # one row per policy, however many versions it has
+        governance_db, "select count(distinct policy_id) from sla_policies where is_active"
+    )
     assert scalar(governance_db, "select count(*) from mart_sla_effectiveness") == active
 
 
@@ -467,7 +469,8 @@ def test_conversion_falls_as_response_time_grows(demo_warehouse):
             """
             select tuning.*
             from mart_target_tuning as tuning
-            inner join sla_policies as policies using (policy_id)
+            inner join (select distinct policy_id, kpi from sla_policies) as policies
+                using (policy_id)
             where policies.kpi = 'speed_to_lead' and tuning.mature_stopped_clocks >= 30
             order by tuning.policy_id, tuning.bucket_number
             """,
