@@ -8,16 +8,20 @@ from pathlib import Path
 
 import pytest
 
+# The cross-engine fixtures (PostgreSQL cluster, scenarios, PostgreSQL builds), one instance
+# each for every module that uses them.
+pytest_plugins = ["tests.engine_fixtures"]
+
 DEMO_JOURNEYS = 1500
 DEMO_DIRTY = 0.02
 
-# pytest-xdist (make test runs two workers, pyproject's addopts): every dbt run goes through
-# journey_sla.build.run_dbt with the repository as --project-dir, so two workers would share
-# target/ (manifest, partial_parse.msgpack, compiled SQL) and logs/dbt.log. Each worker gets
-# its own: dbt reads DBT_TARGET_PATH (relative: under the project dir, so a copied project in
-# a temp folder keeps its own) and DBT_LOG_PATH (relative to the working directory: made
-# absolute). Set here, before any test runs, so the CLI and app subprocesses inherit them.
-# Without xdist (-n0) dbt keeps the project's target/ and logs/.
+# pytest-xdist (opt-in: pytest -n 2 --dist loadfile --no-loadscope-reorder): every dbt run
+# goes through journey_sla.build.run_dbt with the repository as --project-dir, so two workers
+# would share target/ (manifest, partial_parse.msgpack, compiled SQL) and logs/dbt.log. Each
+# worker gets its own: dbt reads DBT_TARGET_PATH (relative: under the project dir, so a
+# copied project in a temp folder keeps its own) and DBT_LOG_PATH (relative to the working
+# directory: made absolute). Set here, before any test runs, so the CLI and app subprocesses
+# inherit them. Without xdist (-n0) dbt keeps the project's target/ and logs/.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if XDIST_WORKER:
     os.environ["DBT_TARGET_PATH"] = f"target/xdist-{XDIST_WORKER}"

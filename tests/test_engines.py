@@ -21,12 +21,7 @@ memory and settings for small data (SPARK_TEST_SETTINGS; docs/engines.md has the
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -34,66 +29,9 @@ import pandas as pd
 import pytest
 
 from journey_sla.engine_compare import compare_tables
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_EXTRACTS = ROOT / "tests" / "golden" / "extracts"
-GOLDEN_AS_OF = "2025-11-30 00:00:00"
-GENERATED_JOURNEYS = 300
+from tests.engine_fixtures import GOLDEN_AS_OF, environment, run_script
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def environment(**values: str) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def run_script(*args: str) -> str:
-    result = subprocess.run(
-        [str(ROOT / "scripts" / args[0]), *args[1:]],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"{args[0]} failed ({result.returncode}): {result.stderr.strip()[-2000:]}",
-            pytrace=False,
-        )
-    return result.stdout.strip()
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on a free 127.0.0.1 port for the whole session.
-
-    Its folder is outside pytest's private temp root: the cluster runs as user `postgres`
-    when the tests run as root, and that user must reach it.
-    """
-    run_script("install_engines.sh")
-    folder = Path(tempfile.mkdtemp(prefix="journey-sla-postgres-"))
-    os.chmod(folder, 0o755)
-    port = run_script("start_postgres.sh", str(folder))
-    try:
-        with environment(JOURNEY_SLA_PG_PORT=port, JOURNEY_SLA_PG_HOST="127.0.0.1"):
-            yield port
-    finally:
-        subprocess.run(
-            [str(ROOT / "scripts" / "start_postgres.sh"), "--stop", str(folder)],
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 # Spark settings for the test's small data (docs/engines.md, "Spark status", has the timings):
@@ -120,37 +58,6 @@ def start_spark():
         return spark_session()
     except EngineError as error:
         pytest.fail(str(error), pytrace=False)
-
-
-def load_and_build_duckdb(extracts: Path, folder: Path, as_of: str | None) -> Path:
-    from journey_sla.build import build_warehouse
-    from journey_sla.load import load_extracts
-
-    warehouse = folder / "warehouse.duckdb"
-    load_extracts(extracts, warehouse, notice=lambda message: None, max_reject_rate=1.0)
-    build_warehouse(warehouse, as_of=as_of)
-    return warehouse
-
-
-@pytest.fixture(scope="session")
-def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str | None]]:
-    """name -> (DuckDB warehouse, as_of), each built once per session."""
-    from journey_sla.generate import generate
-
-    generated = tmp_path_factory.mktemp("engines_extract")
-    generate(generated, journeys=GENERATED_JOURNEYS, seed=11, dirty=0.02)
-    return {
-        "golden": (
-            load_and_build_duckdb(
-                GOLDEN_EXTRACTS, tmp_path_factory.mktemp("engines_golden"), GOLDEN_AS_OF
-            ),
-            GOLDEN_AS_OF,
-        ),
-        "generated": (
-            load_and_build_duckdb(generated, tmp_path_factory.mktemp("engines_generated"), None),
-            None,
-        ),
-    }
 
 
 def published_tables(warehouse: Path) -> list[str]:
@@ -186,25 +93,6 @@ def read_postgres(schema: str):
             return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
 
     return read
-
-
-@pytest.fixture(scope="session")
-def postgres_builds(
-    postgres: str, scenarios: dict, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, str]:
-    """Each scenario published, copied into PostgreSQL and built there: name -> schema."""
-    from journey_sla.engines import build_on_engine, copy_to_postgres, publish
-    from journey_sla.paths import raw_path_for
-
-    schemas = {}
-    for name, (warehouse, as_of) in scenarios.items():
-        out = tmp_path_factory.mktemp(f"published_{name}")
-        publish(raw_path_for(warehouse), out)
-        copy_to_postgres(out, f"raw_{name}")
-        schemas[name], _, _ = build_on_engine(
-            "postgres", as_of, schema=f"journey_sla_{name}", raw=f"raw_{name}"
-        )
-    return schemas
 
 
 @pytest.mark.parametrize("scenario", ["golden", "generated"])
@@ -335,7 +223,7 @@ def test_a_spark_node_that_errors_once_is_retried_once(spark_builds: tuple) -> N
 
     schema, passed, total = build_on_engine(
         "spark",
-        "2025-11-30 00:00:00",
+        GOLDEN_AS_OF,
         ["--select", "stg_crm__users"],
         schema="journey_sla_retry",
         raw="raw_retry",

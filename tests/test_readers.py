@@ -2,7 +2,8 @@
 
 The golden scenario (tests/golden/extracts, as_of pinned) is loaded by the real loader, built
 by the real ``dbt build`` on DuckDB, published and built again on a throwaway PostgreSQL
-cluster (the helpers of tests/test_engines.py; the cluster fails loudly, never skips). Then:
+cluster: the same builds the equivalence test of tests/test_engines.py proves equal (shared
+fixtures, tests/engine_fixtures.py; the cluster fails loudly, never skips). Then:
 
 - every app page renders through Streamlit's AppTest against ``JOURNEY_SLA_TARGET=postgres``
   without an exception and shows the same metrics and tables as against the DuckDB file;
@@ -29,17 +30,14 @@ from journey_sla import readers
 from journey_sla.app_logic import data
 from journey_sla.app_logic.warehouse import Filters
 from journey_sla.paths import app_script
-from tests.test_engines import (  # noqa: F401  (postgres is a fixture used by name)
-    GOLDEN_AS_OF,
-    GOLDEN_EXTRACTS,
-    environment,
-    load_and_build_duckdb,
-    postgres,
-)
+from tests.engine_fixtures import GOLDEN_AS_OF, environment, run_script
 
 pytestmark = pytest.mark.slow
 
-SCHEMA = "journey_sla_readers"
+# PostgreSQL: the golden build of tests/test_engines.py's equivalence test (the shared
+# postgres_builds fixture), read here. Spark: the golden build's tables copied in.
+POSTGRES_SCHEMA = "journey_sla_golden"
+SPARK_SCHEMA = "journey_sla_readers"
 PAGES = (
     "monthly_review",
     "sla_matrix",
@@ -53,36 +51,22 @@ PAGES = (
 
 
 @pytest.fixture(scope="session")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def golden(golden_warehouse: Path) -> Path:
     """The golden scenario loaded and built on DuckDB (the reference every engine meets)."""
-    return load_and_build_duckdb(
-        GOLDEN_EXTRACTS, tmp_path_factory.mktemp("readers_golden"), GOLDEN_AS_OF
-    )
+    return golden_warehouse
 
 
 @pytest.fixture(scope="session")
-def golden_on_postgres(
-    postgres: str,  # noqa: F811
-    golden: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Path:
-    """The golden scenario published and built by dbt on PostgreSQL too (schema SCHEMA)."""
-    from journey_sla.engines import build_on_engine, copy_to_postgres, publish
-    from journey_sla.paths import raw_path_for
-
-    published = tmp_path_factory.mktemp("readers_published")
-    publish(raw_path_for(golden), published)
-    copy_to_postgres(published, "raw_readers")
-    schema, passed, total = build_on_engine(
-        "postgres", GOLDEN_AS_OF, schema=SCHEMA, raw="raw_readers"
-    )
-    assert (schema, passed) == (SCHEMA, total)
+def golden_on_postgres(golden: Path, postgres_builds: dict[str, str]) -> Path:
+    """The golden scenario published and built by dbt on PostgreSQL too (POSTGRES_SCHEMA):
+    the build the equivalence test proved equal, all of its nodes passed."""
+    assert postgres_builds["golden"] == POSTGRES_SCHEMA
     return golden
 
 
 @pytest.fixture(scope="session")
 def golden_on_spark(golden: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The golden build's served tables as Spark tables of schema SCHEMA, in this process's
+    """The golden build's served tables as Spark tables of schema SPARK_SCHEMA, in this process's
     Spark session (local mode, Derby metastore in a temp folder).
 
     Served, not built: a dbt build on Spark takes over ten minutes here (docs/engines.md,
@@ -95,7 +79,6 @@ def golden_on_spark(golden: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     from journey_sla.app_logic.warehouse import RELATIONS
     from journey_sla.engines import copy_to_spark, spark_session
     from journey_sla.export import REQUIRED_TABLES
-    from tests.test_engines import run_script
 
     run_script("install_engines.sh")  # Java 17; fails the test (never skips) without it
     folder = tmp_path_factory.mktemp("readers_spark")
@@ -110,7 +93,7 @@ def golden_on_spark(golden: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         # with its table catalogue in the JVM: one process writes and reads the tables here,
         # and a Derby metastore costs minutes to create on a busy machine.
         session = in_memory_spark(folder)
-        copy_to_spark(served, SCHEMA)
+        copy_to_spark(served, SPARK_SCHEMA)
         assert spark_session() is session
         try:
             yield golden
@@ -130,6 +113,7 @@ def in_memory_spark(folder: Path):
         .config("spark.driver.memory", "2g")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.codegen.wholeStage.union.enabled", "false")  # as engines.py
         .getOrCreate()
     )
 
@@ -139,8 +123,8 @@ def point_at(warehouse: Path, target: str):
     return environment(
         JOURNEY_SLA_TARGET=target,
         JOURNEY_SLA_DB=str(warehouse),
-        JOURNEY_SLA_PG_SCHEMA=SCHEMA,
-        JOURNEY_SLA_SPARK_SCHEMA=SCHEMA,
+        JOURNEY_SLA_PG_SCHEMA=POSTGRES_SCHEMA,
+        JOURNEY_SLA_SPARK_SCHEMA=SPARK_SCHEMA,
     )
 
 
