@@ -21,6 +21,7 @@ memory and settings for small data (SPARK_TEST_SETTINGS; docs/engines.md has the
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,7 +132,14 @@ def spark_builds(scenarios: dict, tmp_path_factory: pytest.TempPathFactory) -> I
                 if name != "golden":
                     args += ["--exclude", "test_type:unit", "test_type:data"]
                 schemas[name], _, _ = build_on_engine(
-                    "spark", as_of, args, schema=f"journey_sla_{name}", raw=f"raw_{name}"
+                    "spark",
+                    as_of,
+                    args,
+                    schema=f"journey_sla_{name}",
+                    raw=f"raw_{name}",
+                    # A retry passes the test but shows in the run's warnings summary (CI's
+                    # output), so how often Spark needs one stays visible.
+                    notice=lambda message: warnings.warn(message, RuntimeWarning, stacklevel=1),
                 )
             yield session, schemas
         finally:
