@@ -88,7 +88,7 @@ def golden_on_spark(golden: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             (served / table).mkdir(parents=True)
             target = str(served / table / "part-0.parquet")
             connection.execute(f"copy (select * from {table}) to '{target}' (format parquet)")
-    with environment(JOURNEY_SLA_SPARK_DIR=str(folder), JOURNEY_SLA_SPARK_MEMORY="2g"):
+    with environment(JOURNEY_SLA_SPARK_DIR=str(folder), JOURNEY_SLA_SPARK_MEMORY="4g"):
         # The session the readers get (engines.spark_session() returns an existing one),
         # with its table catalogue in the JVM: one process writes and reads the tables here,
         # and a Derby metastore costs minutes to create on a busy machine.
@@ -110,7 +110,7 @@ def in_memory_spark(folder: Path):
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
-        .config("spark.driver.memory", "2g")
+        .config("spark.driver.memory", "4g")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.codegen.wholeStage.union.enabled", "false")  # as engines.py
