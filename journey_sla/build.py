@@ -80,6 +80,22 @@ def has_selection(dbt_args: Sequence[str]) -> bool:
     )
 
 
+FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+
+def failed_nodes(node_results: list) -> list:
+    """The nodes of a dbt run that errored or failed (tests that found rows)."""
+    return [r for r in node_results if str(r.status) in FAILED_STATUSES]
+
+
+def node_results_of(result, command: str) -> list:
+    """The nodes' results of a dbt invocation, or BuildError when dbt could not run at all."""
+    if result.exception is not None:
+        summary = " ".join(str(result.exception).split())
+        raise BuildError(f"{command} could not run: {summary}")
+    return list(getattr(result.result, "results", []) or [])
+
+
 @contextmanager
 def _env(overrides: dict[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in overrides}
@@ -223,11 +239,8 @@ def build_warehouse(
         }
         args = [command, "--vars", json.dumps(variables), *dbt_args]
         result = run_dbt(args, env, project_dir)
-        if result.exception is not None:
-            summary = " ".join(str(result.exception).split())
-            raise BuildError(f"dbt {command} could not run: {summary}")
-        node_results = list(getattr(result.result, "results", []) or [])
-        failed = [r for r in node_results if str(r.status) in {"error", "fail", "runtime error"}]
+        node_results = node_results_of(result, f"dbt {command}")
+        failed = failed_nodes(node_results)
         if not result.success or failed:
             names = ", ".join(r.node.name for r in failed[:5]) or "see logs/dbt.log"
             details = failing_rows(staged, failed)

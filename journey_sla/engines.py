@@ -297,11 +297,6 @@ def served_schema(target: str) -> str:
 # failure (`dbt retry`); a test that *fails* (wrong rows) or an error on PostgreSQL is never
 # retried. DECISIONLOG.md, "Spark: union codegen off, and one retry of errored nodes".
 RETRIED_ENGINES = {"spark"}
-FAILED_STATUSES = {"error", "fail", "runtime error"}
-
-
-def failed_nodes(node_results: list) -> list:
-    return [r for r in node_results if str(r.status) in FAILED_STATUSES]
 
 
 def should_retry(target: str, failed: list) -> bool:
@@ -347,7 +342,7 @@ def build_on_engine(
     import json
     import sys
 
-    from journey_sla.build import BuildError, dbt_vars, run_dbt
+    from journey_sla.build import BuildError, dbt_vars, failed_nodes, node_results_of, run_dbt
 
     if target not in SCHEMA_VARIABLE:
         raise ValueError(f"--target {target!r}: choose one of {', '.join(ENGINES)}")
@@ -359,10 +354,7 @@ def build_on_engine(
     args = ["build", "--target", target, "--vars", json.dumps(variables), *dbt_args]
     try:
         result = run_dbt(args, env)
-        if result.exception is not None:
-            summary = " ".join(str(result.exception).split())
-            raise BuildError(f"dbt build --target {target} could not run: {summary}")
-        node_results = list(getattr(result.result, "results", []) or [])
+        node_results = node_results_of(result, f"dbt build --target {target}")
         failed = failed_nodes(node_results)
         if should_retry(target, failed):
             notice(
@@ -371,12 +363,8 @@ def build_on_engine(
                 "retrying them and the nodes they skipped once (dbt retry)"
             )
             result = run_dbt(["retry", "--target", target, "--vars", json.dumps(variables)], env)
-            if result.exception is not None:
-                summary = " ".join(str(result.exception).split())
-                raise BuildError(f"dbt retry --target {target} could not run: {summary}")
-            node_results = merge_retry(
-                node_results, list(getattr(result.result, "results", []) or [])
-            )
+            retried = node_results_of(result, f"dbt retry --target {target}")
+            node_results = merge_retry(node_results, retried)
             failed = failed_nodes(node_results)
         if not result.success or failed:
             names = ", ".join(r.node.name for r in failed[:5]) or "see logs/dbt.log"

@@ -10,10 +10,11 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from journey_sla.build import _env
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_EXTRACTS = ROOT / "tests" / "golden" / "extracts"
@@ -21,18 +22,9 @@ GOLDEN_AS_OF = "2025-11-30 00:00:00"
 GENERATED_JOURNEYS = 300
 
 
-@contextmanager
-def environment(**values: str) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def environment(**values: str):
+    """``with environment(NAME=value):`` sets variables and restores them afterwards."""
+    return _env(values)
 
 
 def run_script(*args: str) -> str:
